@@ -1,0 +1,7 @@
+"""kg: turn news articles into a queryable RDF knowledge graph."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

