@@ -37,7 +37,7 @@ def normalise_label(label: str) -> str:
     """Case-, accent- and whitespace-insensitive form of a label, used for keys and merging."""
     decomposed = unicodedata.normalize("NFKD", label)
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", ascii_only.replace("’", "'")).strip().lower()
+    return _SPACES.sub(" ", ascii_only.replace("\u2019", "'")).strip().lower()
 
 
 def slugify(text: str, max_length: int = 48) -> str:

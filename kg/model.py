@@ -165,12 +165,13 @@ class Event:
     evidence: Evidence
     modality: Modality = Modality.ASSERTED
     agent: str | None = None
-    affected: str | None = None
+    affected: tuple[str, ...] = ()
     affected_text: str | None = None
     announcer: str | None = None
     medium: str | None = None
     time: TimeExpr | None = None
     place: str | None = None
+    claimed_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-__all__ = ["KG", "ORG", "PREFIXES", "SCHEMA", "SEM", "WDT", "KG_NAMESPACE"]
+__all__ = ["KG", "KG_NAMESPACE", "ORG", "PREFIXES", "SCHEMA", "SEM", "WDT"]
 
 KG_NAMESPACE = "https://w3id.org/kg-news/ontology#"
 

@@ -1,0 +1,93 @@
+"""Causes and reasons: "resigned because ...", "due to ...", "citing ...", "in protest at ...".
+
+The reason's text is kept as written (with a following "particularly ..." elaboration), with
+the entities it mentions, and attached to the event whose trigger governs the marker.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extractors.spans import entity_at, evidence
+from kg.model import Cause, Event, Fact
+
+__all__ = ["EXTRACTOR", "find_causes"]
+
+EXTRACTOR = "kg_causes"
+_ELABORATION = {"particularly", "especially", "notably", "including", "mainly", "chiefly"}
+_OVER_EVENTS = {"Resignation", "Dismissal", "Retirement", "Statement", "Withdrawal"}
+
+
+def find_causes(doc: Doc, events: list[Event]) -> list[Fact]:
+    """A Cause for each reason marker governed by an event trigger."""
+    by_token = {e.evidence.start: e for e in events}
+    facts: list[Fact] = []
+    for token in doc:
+        found = _marker(token)
+        if found is None:
+            continue
+        marker, head, span = found
+        event = _event_above(head, by_token)
+        if event is None or (marker == "over" and event.type.value not in _OVER_EVENTS):
+            continue
+        span = _with_elaboration(span, event, by_token)
+        mentions = tuple(dict.fromkeys(k for t in span if (k := entity_at(t)) is not None))
+        text = span.text.strip().rstrip(",.;")
+        facts.append(Cause(event.key, text, marker, mentions, evidence(span, EXTRACTOR, 0.8)))
+    return facts
+
+
+def _marker(token: Token) -> tuple[str, Token, Span] | None:
+    doc = token.doc
+    lower = token.lower_
+    if lower == "because" and token.dep_ == "mark":
+        clause = token.head
+        return "because", clause.head, doc[token.i + 1 : clause.right_edge.i + 1]
+    if lower in ("due", "owing") and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+        return _object_of(f"{lower} to", token, doc[token.i + 1])
+    if lower == "because" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
+        return _object_of("because of", token, doc[token.i + 1])
+    if token.lemma_ == "cite" and token.dep_ in ("advcl", "xcomp", "conj"):
+        obj = next((c for c in token.children if c.dep_ in ("dobj", "ccomp")), None)
+        if obj is not None:
+            return "citing", token.head, doc[obj.left_edge.i : obj.right_edge.i + 1]
+    if lower == "protest" and token.head.lower_ == "in":
+        prep = next((c for c in token.children if c.dep_ == "prep"), None)
+        if prep is not None:
+            return _object_of("in protest", token.head, prep)
+    if lower == "over" and token.dep_ == "prep":
+        return _object_of("over", token, token)
+    return None
+
+
+def _object_of(marker: str, anchor: Token, prep: Token) -> tuple[str, Token, Span] | None:
+    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    if obj is None:
+        obj = next((c for c in prep.head.children if c.dep_ == "pobj" and c.i > prep.i), None)
+    if obj is None:
+        return None
+    doc = anchor.doc
+    return marker, anchor.head, doc[obj.left_edge.i : obj.right_edge.i + 1]
+
+
+def _event_above(token: Token, by_token: dict[int, Event]) -> Event | None:
+    for candidate in [token, *token.ancestors][:4]:
+        event = by_token.get(candidate.idx)
+        if event is not None:
+            return event
+    return None
+
+
+def _with_elaboration(span: Span, event: Event, by_token: dict[int, Event]) -> Span:
+    doc = span.doc
+    end = span.end
+    while end < len(doc) and doc[end].is_punct and doc[end].text == ",":
+        end += 1
+    if end < len(doc) and doc[end].lower_ in _ELABORATION:
+        sentence_end = doc[end].sent.end
+        while sentence_end > end and (
+            doc[sentence_end - 1].is_punct or doc[sentence_end - 1].is_space
+        ):
+            sentence_end -= 1
+        return doc[span.start : sentence_end]
+    return span

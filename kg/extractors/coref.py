@@ -1,0 +1,72 @@
+"""Within-article coreference: pronouns and definite descriptions ("the president").
+
+Deliberately cautious: a description resolves only to a person holding a post with that
+title (or head word); a personal pronoun to the most recent person mentioned within the last
+two sentences. Anything else stays unresolved.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from kg.extractors.posts import Holder
+from kg.extractors.titles import Title
+
+__all__ = ["resolve_references"]
+
+_PRONOUNS = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
+_DETERMINERS = {"the", "this", "that"}
+_WINDOW_SENTENCES = 2
+
+
+def resolve_references(
+    doc: Doc, titles: list[Title], holders: list[Holder], tokens: dict[int, str]
+) -> dict[int, str]:
+    """Token index → entity key for resolved pronouns and descriptions (names excluded)."""
+    by_title: dict[str, set[str]] = {}
+    for holder in holders:
+        by_title.setdefault(holder.title.key, set()).add(holder.person)
+        by_title.setdefault(holder.title.head, set()).add(holder.person)
+    description_at = {t.end - 1: t for t in titles if _is_description(doc, t)}
+    resolved: dict[int, str] = {}
+    recent: list[tuple[int, str]] = []
+    sentence_of = {t.i: n for n, s in enumerate(doc.sents) for t in s}
+    for token in doc:
+        key = tokens.get(token.i) or _resolve(token, description_at, by_title, recent, sentence_of)
+        if key is None:
+            continue
+        if token.i not in tokens:
+            resolved[token.i] = key
+            if token.i in description_at:
+                title = description_at[token.i]
+                resolved.update(dict.fromkeys(range(title.start, title.end), key))
+        if key.startswith("Person:"):
+            recent.append((token.i, key))
+    return resolved
+
+
+def _is_description(doc: Doc, title: Title) -> bool:
+    return (
+        not title.capitalised
+        and title.start > 0
+        and doc[title.start - 1].lower_ in _DETERMINERS
+        and title.org is None
+    )
+
+
+def _resolve(
+    token: Token,
+    description_at: dict[int, Title],
+    by_title: dict[str, set[str]],
+    recent: list[tuple[int, str]],
+    sentence_of: dict[int, int],
+) -> str | None:
+    if token.i in description_at:
+        title = description_at[token.i]
+        people = by_title.get(title.key) or by_title.get(title.head) or set()
+        return next(iter(people)) if len(people) == 1 else None
+    if token.lower_ in _PRONOUNS and recent:
+        index, key = recent[-1]
+        if sentence_of[token.i] - sentence_of[index] <= _WINDOW_SENTENCES:
+            return key
+    return None

@@ -1,0 +1,308 @@
+"""Events with their roles, read off the dependency parse.
+
+A trigger (a verb such as *resign*, *step down*, *withdraw*, or a noun such as *resignation*)
+gives the event type; its subject the agent, its object or the agent's post what it affects,
+dates in its clause the time, places in its prepositional phrases the location. A verb of
+saying above it gives who announced it and through which medium; planning verbs and modals
+make it planned, negation or denial makes it negated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Token
+
+from kg.extractors.lexicon import Lexicon
+from kg.extractors.quotes import Quotation, _medium
+from kg.extractors.spans import entity_at, evidence
+from kg.model import EntityType, Event, EventType, Modality, TimeExpr
+
+__all__ = ["EXTRACTOR", "find_events"]
+
+EXTRACTOR = "kg_events"
+_CLAUSES = {"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "csubj"}
+_PLACE_PREPS = {"from", "in", "to", "at", "into", "out", "across", "near", "inside"}
+_ABSOLUTES = {"include", "exclude", "except", "aside"}
+_NEEDS_OBJECT = {
+    "leave",
+    "exit",
+    "depart",
+    "name",
+    "tap",
+    "install",
+    "hire",
+    "remove",
+    "reach",
+    "sign",
+    "buy",
+    "purchase",
+    "execute",
+    "take over",
+    "declare",
+    "unveil",
+    "warn",
+}
+
+
+def _trigger(token: Token, lexicon: Lexicon) -> tuple[str, EventType] | None:
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+        for child in token.children:
+            if child.dep_ in ("prt", "acomp", "oprd", "advmod"):
+                phrase = f"{lemma} {child.lower_}"
+                if phrase in lexicon.event_verbs:
+                    return phrase, EventType(lexicon.event_verbs[phrase])
+        if lemma in lexicon.event_verbs:
+            return lemma, EventType(lexicon.event_verbs[lemma])
+    elif token.pos_ == "NOUN" and lemma in lexicon.event_nouns:
+        return lemma, EventType(lexicon.event_nouns[lemma])
+    return None
+
+
+def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
+    """The verb's subject (following xcomp, conj and relative clauses) and whether passive."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child, False
+        if child.dep_ == "nsubjpass":
+            return child, True
+    if depth < 3 and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+        obj = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
+        if verb.dep_ == "xcomp" and obj is not None:
+            return obj, False
+        head = verb.head
+        if head.lemma_ in _ABSOLUTES and head.tag_ in ("VBN", "VBD"):
+            head = _verb_before(head) or head
+        return _subject(head, depth + 1)
+    if verb.dep_ in ("relcl", "acl"):
+        return verb.head, verb.dep_ == "acl"
+    return None, False
+
+
+def _verb_before(participle: Token) -> Token | None:
+    """The nearest earlier verb with a subject, skipping an absolute "X included" phrase."""
+    subjects = [c for c in participle.children if c.dep_ in ("nsubj", "nsubjpass")]
+    limit = subjects[0].i if subjects else participle.i
+    for token in reversed(participle.doc[participle.sent.start : limit]):
+        if token.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in token.children):
+            return token
+    return None
+
+
+def _clause_tokens(trigger: Token) -> Iterator[Token]:
+    """The trigger's subtree without embedded clauses (adjectival ones such as "effective" kept)."""
+    stack = [trigger]
+    while stack:
+        token = stack.pop()
+        yield token
+        stack.extend(c for c in token.children if c.dep_ not in _CLAUSES or c.pos_ == "ADJ")
+
+
+def _entity_in(tokens: Iterator[Token] | list[Token], kind: EntityType) -> str | None:
+    for token in tokens:
+        key = entity_at(token)
+        if key is not None and key.startswith(kind.value + ":"):
+            return key
+    return None
+
+
+def _modality(trigger: Token, lexicon: Lexicon) -> Modality:
+    token, hops = trigger, 0
+    while hops < 4:
+        children = list(token.children)
+        if any(c.dep_ == "neg" for c in children):
+            return Modality.NEGATED
+        if token is not trigger and token.lemma_.lower() in lexicon.denial_verbs:
+            return Modality.NEGATED
+        if token is not trigger and token.lemma_.lower() in lexicon.planning_verbs:
+            return Modality.PLANNED
+        if any(c.dep_ == "aux" and c.lower_ in lexicon.modal_planned for c in children):
+            return Modality.PLANNED
+        if token.dep_ not in ("xcomp", "ccomp", "conj") or token.head is token:
+            break
+        token, hops = token.head, hops + 1
+    return Modality.ASSERTED
+
+
+def _speech_parent(trigger: Token, lexicon: Lexicon) -> Token | None:
+    if trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in lexicon.speech_verbs:
+        return trigger.head
+    token = trigger
+    for _ in range(3):
+        if token.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or token.head is token:
+            return None
+        token = token.head
+        if token.lemma_.lower() in lexicon.speech_verbs:
+            return token
+    return None
+
+
+def _subject_key(verb: Token) -> str | None:
+    subject, _ = _subject(verb)
+    return entity_at(subject) if subject is not None else None
+
+
+def _time(trigger: Token) -> str | None:
+    """Text of the first DATE or TIME entity in the trigger's own clause."""
+    for token in sorted(_clause_tokens(trigger), key=lambda t: t.i):
+        if token.ent_type_ in ("DATE", "TIME"):
+            ent = next(e for e in token.doc.ents if e.start <= token.i < e.end)
+            return ent.text
+    return None
+
+
+def _objects(trigger: Token) -> list[Token]:
+    found = [c for c in trigger.children if c.dep_ in ("dobj", "attr", "oprd")]
+    for prep in (c for c in trigger.children if c.dep_ in ("prep", "agent", "dative")):
+        if prep.lower_ in ("as", "to", "from", "of"):
+            found.extend(
+                c
+                for c in prep.children
+                if c.dep_ == "pobj"
+                and (prep.lower_ != "from" or not (entity_at(c) or "").startswith("Place:"))
+            )
+    return found
+
+
+def _place(trigger: Token) -> str | None:
+    preps = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ in _PLACE_PREPS]
+    for prep in preps:
+        key = _entity_in(list(prep.subtree), EntityType.PLACE)
+        if key is not None:
+            return key
+    return None
+
+
+def _affected(
+    trigger: Token, event_type: EventType, agent: str | None, posts: dict[str, list[str]]
+) -> tuple[tuple[str, ...], str | None]:
+    keys: list[str] = []
+    text = None
+    for obj in _objects(trigger):
+        subtree = list(obj.subtree)
+        key = entity_at(obj) or _entity_in(subtree, EntityType.POST)
+        key = key or _entity_in(subtree, EntityType.ORGANIZATION)
+        if key is not None and key != agent:
+            keys.append(key)
+        if text is None and obj.pos_ in ("NOUN", "PROPN", "NUM"):
+            text = obj.doc[obj.left_edge.i : obj.right_edge.i + 1].text
+    if not keys and agent is not None and event_type.value in ("Resignation", "Retirement"):
+        held = posts.get(agent, [])
+        if len(held) == 1:
+            keys.append(held[0])
+    return tuple(dict.fromkeys(keys)), text
+
+
+def _agent_of_noun(trigger: Token) -> str | None:
+    for child in trigger.children:
+        if child.dep_ in ("poss", "compound") and entity_at(child):
+            return entity_at(child)
+        if child.dep_ == "prep" and child.lower_ in ("of", "by"):
+            key = _entity_in(list(child.subtree), EntityType.PERSON)
+            if key is not None:
+                return key
+    if trigger.dep_ == "compound":
+        return _agent_of_noun(trigger.head)
+    return None
+
+
+def find_events(
+    doc: Doc, lexicon: Lexicon, posts: dict[str, list[str]], quotations: list[Quotation]
+) -> list[Event]:
+    """Every event mention in doc, one Event each (merging comes later)."""
+    events = []
+    for token in doc:
+        found = _trigger(token, lexicon)
+        if found is None:
+            continue
+        event = _event(token, found, lexicon, posts, quotations)
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def _event(
+    trigger: Token,
+    found: tuple[str, EventType],
+    lexicon: Lexicon,
+    posts: dict[str, list[str]],
+    quotations: list[Quotation],
+) -> Event | None:
+    phrase, event_type = found
+    is_verb = trigger.pos_ != "NOUN"
+    agent, passive = _agent_and_voice(trigger, is_verb)
+    affected, affected_text = _affected(trigger, event_type, agent, posts)
+    if passive and agent is not None and event_type.value not in lexicon.departure_types:
+        affected, agent = (agent, *affected), _passive_agent(trigger)
+    has_object = bool(affected) or affected_text is not None
+    if not _keep(trigger, phrase, event_type, (agent, has_object), lexicon):
+        return None
+    announcer, medium, claimed_by = _report(trigger, agent, lexicon, quotations)
+    time = _time(trigger)
+    confidence = 0.85 if agent is not None else 0.6
+    return Event(
+        key="",
+        type=event_type,
+        trigger=trigger.doc[trigger.i : trigger.i + 1].text if " " not in phrase else phrase,
+        evidence=evidence(trigger.doc[trigger.i : trigger.i + 1], EXTRACTOR, confidence),
+        modality=_modality(trigger, lexicon) if is_verb else Modality.ASSERTED,
+        agent=agent,
+        affected=affected,
+        affected_text=affected_text,
+        announcer=announcer,
+        medium=medium,
+        time=None if time is None else TimeExpr(time),
+        place=_place(trigger),
+        claimed_by=claimed_by,
+    )
+
+
+def _agent_and_voice(trigger: Token, is_verb: bool) -> tuple[str | None, bool]:
+    if not is_verb:
+        return _agent_of_noun(trigger), False
+    subject, passive = _subject(trigger)
+    return (entity_at(subject) if subject is not None else None), passive
+
+
+def _passive_agent(trigger: Token) -> str | None:
+    by = next((c for c in trigger.children if c.dep_ == "agent"), None)
+    return _entity_in(list(by.subtree), EntityType.PERSON) if by is not None else None
+
+
+def _keep(
+    trigger: Token,
+    phrase: str,
+    event_type: EventType,
+    roles: tuple[str | None, bool],
+    lexicon: Lexicon,
+) -> bool:
+    agent, has_object = roles
+    if trigger.pos_ == "NOUN":
+        return agent is not None
+    if event_type is EventType.ANNOUNCEMENT and any(
+        c.dep_ in ("ccomp", "xcomp") for c in trigger.children
+    ):
+        return False
+    if phrase in _NEEDS_OBJECT and not has_object:
+        return False
+    if event_type is EventType.AGREEMENT:
+        return any(c.lemma_.lower() in lexicon.agreement_objects for c in trigger.subtree)
+    return agent is not None or has_object
+
+
+def _report(
+    trigger: Token, agent: str | None, lexicon: Lexicon, quotations: list[Quotation]
+) -> tuple[str | None, str | None, str | None]:
+    """Announcer, medium and claimant (a speaker other than the agent) of an event mention."""
+    verb = _speech_parent(trigger, lexicon)
+    speaker = _subject_key(verb) if verb is not None else None
+    if verb is None:
+        quote = next((q for q in quotations if q.start <= trigger.i < q.end), None)
+        if quote is None or quote.verb is None:
+            return None, None, None
+        verb, speaker = quote.verb, quote.speaker
+    medium = _medium(verb, lexicon)
+    if speaker is None or speaker == agent:
+        return None, medium, None
+    return speaker, medium, speaker

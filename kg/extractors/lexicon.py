@@ -1,0 +1,66 @@
+"""The word lists the extractors use, read from the JSON files in ``patterns/``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["Lexicon", "load_lexicon"]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Titles, honorifics, event triggers and verbs of saying, all lower case."""
+
+    title_heads: frozenset[str]
+    title_modifiers: frozenset[str]
+    departments: frozenset[str]
+    honorifics: frozenset[str]
+    ranks: frozenset[str]
+    event_verbs: dict[str, str]
+    event_nouns: dict[str, str]
+    departure_types: frozenset[str]
+    planning_verbs: frozenset[str]
+    denial_verbs: frozenset[str]
+    modal_planned: frozenset[str]
+    force_nouns: frozenset[str]
+    agreement_objects: frozenset[str]
+    speech_verbs: frozenset[str]
+    verb_media: dict[str, str]
+    noun_media: dict[str, str]
+
+
+def _read(name: str) -> Any:
+    text = resources.files("kg.extractors").joinpath("patterns", name).read_text("utf-8")
+    return json.loads(text)
+
+
+def _invert(table: dict[str, list[str]]) -> dict[str, str]:
+    return {word: kind for kind, words in table.items() for word in words}
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The packaged lexicon (read once: it is code-like data, not state)."""
+    titles, events, speech = _read("titles.json"), _read("events.json"), _read("speech.json")
+    return Lexicon(
+        title_heads=frozenset(titles["heads"]),
+        title_modifiers=frozenset(titles["modifiers"]),
+        departments=frozenset(titles["departments"]),
+        honorifics=frozenset(titles["honorifics"]),
+        ranks=frozenset(titles["ranks"]),
+        event_verbs=_invert(events["verbs"]),
+        event_nouns=_invert(events["nouns"]),
+        departure_types=frozenset(events["departure_types"]),
+        planning_verbs=frozenset(events["planning_verbs"]),
+        denial_verbs=frozenset(events["denial_verbs"]),
+        modal_planned=frozenset(events["modal_planned"]),
+        force_nouns=frozenset(events["force_nouns"]),
+        agreement_objects=frozenset(events["agreement_objects"]),
+        speech_verbs=frozenset(speech["verbs"]),
+        verb_media=dict(speech["verb_media"]),
+        noun_media=dict(speech["noun_media"]),
+    )

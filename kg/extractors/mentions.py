@@ -1,0 +1,101 @@
+"""Name mentions: spaCy's entities, cleaned of titles and honorifics, one record per mention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from kg.extractors.lexicon import Lexicon
+from kg.extractors.titles import Title
+
+__all__ = ["NameMention", "find_name_mentions"]
+
+_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
+_DROP_LEADING = {"the", "a", "an"}
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """A name in the text (token span, end exclusive), its NER label and the title before it."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    title: Title | None = None
+    honorific: str | None = None
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Lower-cased words of the name, without punctuation."""
+        return tuple(w.lower().strip(".") for w in self.text.split() if w.strip(".,"))
+
+
+def find_name_mentions(doc: Doc, titles: list[Title], lexicon: Lexicon) -> list[NameMention]:
+    """Names from doc.ents (and after titles), minus the words that belong to a title."""
+    in_title = {i for t in titles for i in range(t.start, t.end)}
+    title_ending_at = {t.end: t for t in titles}
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ not in _LABELS:
+            continue
+        mention = _clean(ent, in_title, lexicon)
+        if mention is not None:
+            mentions.append(_with_title(doc, mention, title_ending_at, lexicon))
+    mentions.extend(_names_after_titles(doc, titles, mentions))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _clean(ent: Span, in_title: set[int], lexicon: Lexicon) -> NameMention | None:
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (
+        start in in_title
+        or doc[start].lower_ in _DROP_LEADING
+        or (doc[start].lower_ in lexicon.honorifics and end - start > 1)
+    ):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        end -= 1
+    if start >= end or any(i in in_title for i in range(start, end)):
+        return None
+    span = doc[start:end]
+    if not any(t.is_alpha for t in span):
+        return None
+    return NameMention(start=start, end=end, text=span.text, label=ent.label_)
+
+
+def _with_title(
+    doc: Doc, mention: NameMention, title_ending_at: dict[int, Title], lexicon: Lexicon
+) -> NameMention:
+    start = mention.start
+    honorific = None
+    if start > 0 and doc[start - 1].lower_ in lexicon.honorifics and doc[start - 1].is_title:
+        honorific = doc[start - 1].text
+        start -= 1
+    title = title_ending_at.get(start) or title_ending_at.get(mention.start)
+    return NameMention(
+        start=mention.start,
+        end=mention.end,
+        text=mention.text,
+        label=mention.label,
+        title=title,
+        honorific=honorific,
+    )
+
+
+def _names_after_titles(
+    doc: Doc, titles: list[Title], mentions: list[NameMention]
+) -> list[NameMention]:
+    """Capitalised names right after a title that the NER model missed."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    found = []
+    for title in titles:
+        end = title.end
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title:
+            end += 1
+        if end > title.end and not covered.intersection(range(title.end, end)):
+            span = doc[title.end : end]
+            found.append(NameMention(title.end, end, span.text, "PERSON", title=title))
+    return found

@@ -1,0 +1,113 @@
+"""Quotations and who said them: “...,” the president tweeted; Mattis said: "...".
+
+A quotation is a span between paired quotation marks of at least four words. Its speaker is
+the subject of a verb of saying in the same sentence, outside the quotation; a quotation in
+the paragraph right after an attributed one, with no attribution of its own, keeps that speaker.
+Unattributed quotations are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extractors.lexicon import Lexicon
+from kg.extractors.spans import entity_at, evidence
+from kg.model import Fact, Quote
+
+__all__ = ["EXTRACTOR", "Quotation", "find_quotations", "quote_facts"]
+
+EXTRACTOR = "kg_quotes"
+_OPEN = {"\u201c": "\u201d", '"': '"', "\u2018\u2018": "\u2019\u2019", "``": "''"}
+_MIN_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """Quoted tokens (start, end exclusive, marks excluded) and their attribution."""
+
+    start: int
+    end: int
+    verb: Token | None
+    speaker: str | None
+
+
+def _spans(doc: Doc) -> list[tuple[int, int]]:
+    spans, i = [], 0
+    while i < len(doc):
+        close = _OPEN.get(doc[i].text)
+        if close is None:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and doc[j].text != close and not (close == "”" and doc[j].text == "“"):
+            j += 1
+        if j < len(doc) and doc[j].text == close:
+            spans.append((i + 1, j))
+        i = j + 1
+    return spans
+
+
+def _speech_verb(doc: Doc, start: int, end: int, lexicon: Lexicon) -> Token | None:
+    """A verb of saying with a subject, in the sentences the quote touches, outside it."""
+    first, last = doc[start].sent, doc[end - 1].sent
+    outside = [t for t in doc[first.start : last.end] if not start - 1 <= t.i <= end]
+    for token in sorted(outside, key=lambda t: abs(t.i - end)):
+        if (
+            token.lemma_.lower() in lexicon.speech_verbs
+            and token.pos_ in ("VERB", "AUX")
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+        ):
+            return token
+    return None
+
+
+def _speaker(verb: Token) -> str | None:
+    subject = next(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
+    return entity_at(subject)
+
+
+def find_quotations(doc: Doc, lexicon: Lexicon) -> list[Quotation]:
+    """Every quotation of at least four words, attributed where the text says who spoke."""
+    found: list[Quotation] = []
+    for start, end in _spans(doc):
+        if sum(1 for t in doc[start:end] if t.is_alpha) < _MIN_WORDS:
+            continue
+        verb = _speech_verb(doc, start, end, lexicon)
+        speaker = _speaker(verb) if verb is not None else None
+        if verb is None and found and _continues(doc, found[-1], start):
+            verb, speaker = found[-1].verb, found[-1].speaker
+        found.append(Quotation(start, end, verb, speaker))
+    return found
+
+
+def _continues(doc: Doc, previous: Quotation, start: int) -> bool:
+    """The quote follows an attributed one in the same paragraph."""
+    between = doc[previous.end : start].text
+    return previous.speaker is not None and "\n\n" not in between
+
+
+def _medium(verb: Token, lexicon: Lexicon) -> str | None:
+    media = lexicon.verb_media.get(verb.lemma_.lower())
+    if media is not None and verb.lemma_.lower() != "write":
+        return media
+    for token in verb.subtree:
+        if token.dep_ in ("pobj", "dobj") and token.lemma_.lower() in lexicon.noun_media:
+            return lexicon.noun_media[token.lemma_.lower()]
+    return None
+
+
+def quote_facts(doc: Doc, quotations: list[Quotation], lexicon: Lexicon) -> list[Fact]:
+    """A Quote fact for each attributed quotation."""
+    facts: list[Fact] = []
+    for quote in quotations:
+        if quote.speaker is None or quote.verb is None:
+            continue
+        span: Span = doc[quote.start : quote.end]
+        text = span.text.strip().rstrip(",").strip()
+        proof = evidence(span, EXTRACTOR, 0.9 if quote.verb.sent == span[0].sent else 0.75)
+        facts.append(
+            Quote(quote.speaker, text, quote.verb.text, proof, medium=_medium(quote.verb, lexicon))
+        )
+    return facts

@@ -1,0 +1,63 @@
+"""Doc extensions shared by kg's components, and helpers to turn tokens into Evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.model import Article, Evidence
+
+__all__ = ["entity_at", "evidence", "register_extensions", "sentence_index"]
+
+_DOC_EXTENSIONS: dict[str, Any] = {
+    "kg_article": None,
+    "kg_titles": None,
+    "kg_entities": None,
+    "kg_token_entity": None,
+    "kg_holders": None,
+    "kg_quotations": None,
+    "kg_facts": None,
+}
+
+
+def register_extensions() -> None:
+    """Declare kg's Doc attributes (idempotent)."""
+    for name, default in _DOC_EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+def article_of(doc: Doc) -> Article:
+    """The Article a Doc was made from (a bare Doc gets an anonymous one)."""
+    article = doc._.kg_article
+    return article if article is not None else Article(id="doc", text=doc.text)
+
+
+def sentence_index(doc: Doc, token: Token) -> int:
+    """Index of the sentence holding token."""
+    for index, sent in enumerate(doc.sents):
+        if sent.start <= token.i < sent.end:
+            return index
+    return 0
+
+
+def evidence(span: Span, extractor: str, confidence: float) -> Evidence:
+    """Evidence for a fact found in span: its sentence, offsets and extractor."""
+    doc = span.doc
+    sent = span[0].sent
+    return Evidence(
+        article_id=article_of(doc).id,
+        sentence=sentence_index(doc, span[0]),
+        sentence_text=sent.text.strip(),
+        start=span.start_char,
+        end=span.end_char,
+        extractor=extractor,
+        confidence=round(confidence, 3),
+    )
+
+
+def entity_at(token: Token) -> str | None:
+    """Key of the entity token belongs to (a name, or a resolved pronoun or description)."""
+    table = token.doc._.kg_token_entity
+    return None if table is None else table.get(token.i)

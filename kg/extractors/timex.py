@@ -1,0 +1,84 @@
+"""Temporal expressions normalised to ISO 8601, relative to the article's publication date.
+
+"the end of February" → the last day of the February nearest the publication date;
+"late Thursday" → that Thursday before publication; "3 March 2024" → 2024-03-03. Durations
+("the past two years") and anything relative without a publication date keep only their text.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+from typing import Any
+
+__all__ = ["normalise_time"]
+
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_PART_OF_MONTH = re.compile(
+    r"^(?:the\s+)?(end|beginning|start|middle|mid|late|early)(?:\s+of|-)?\s+(?P<month>[a-z]+)"
+    r"(?:\s+(?P<year>\d{4}))?$"
+)
+_DURATION = re.compile(
+    r"\b(past|last|next|coming)\s+(\w+\s+)?(years|months|weeks|days|decades)\b"
+    r"|\b(decades?|years|months|weeks)\b"
+)
+_FUZZY_PREFIX = re.compile(r"^(?:late|early|mid|on|at|by|from|until|this|the)\s+")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def normalise_time(text: str, published: date | None) -> str | None:
+    """ISO 8601 date for text, or None when it is a duration or cannot be anchored."""
+    cleaned = " ".join(text.lower().replace(",", " ").split())
+    if _DURATION.search(cleaned) and not _YEAR.search(cleaned):
+        return None
+    part = _PART_OF_MONTH.match(cleaned)
+    if part is not None and part.group("month") in _MONTHS:
+        return _part_of_month(part, published)
+    if published is None and not _YEAR.search(cleaned):
+        return None
+    return _dateparser(_strip_fuzzy(cleaned), published)
+
+
+def _strip_fuzzy(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous, text = text, _FUZZY_PREFIX.sub("", text)
+    return text
+
+
+def _part_of_month(match: re.Match[str], published: date | None) -> str | None:
+    month = _MONTHS[match.group("month")]
+    if match.group("year"):
+        year = int(match.group("year"))
+    elif published is not None:
+        year = _nearest_year(month, published)
+    else:
+        return None
+    which = match.group(1)
+    if which in ("end", "late"):
+        day = calendar.monthrange(year, month)[1]
+    elif which in ("middle", "mid"):
+        day = 15
+    else:
+        day = 1
+    return date(year, month, day).isoformat()
+
+
+def _nearest_year(month: int, published: date) -> int:
+    delta = month - published.month
+    if delta < -6:
+        return published.year + 1
+    if delta > 6:
+        return published.year - 1
+    return published.year
+
+
+def _dateparser(text: str, published: date | None) -> str | None:
+    import dateparser
+
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if published is not None:
+        settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    return None if parsed is None else parsed.date().isoformat()

@@ -1,0 +1,47 @@
+"""The kg web app: ``create_app(settings)`` builds a Flask app over one store.
+
+No module-level app, store or model: each app keeps its services in ``app.extensions["kg"]``.
+Run it under waitress (``kg serve`` or ``waitress-serve --call kg.server:create_app``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from kg.config import Settings
+from kg.server.errors import register_error_handlers
+from kg.server.sparql import sparql
+from kg.store import GraphStore
+
+__all__ = ["Services", "create_app", "services"]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the views use: the settings and the open store."""
+
+    settings: Settings
+    store: GraphStore
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """A Flask app serving the store named in settings (default: from the environment).
+
+    Raises:
+        StoreError: the store cannot be opened.
+    """
+    settings = settings if settings is not None else Settings.from_env()
+    app = Flask("kg")
+    app.config["MAX_CONTENT_LENGTH"] = 1_000_000
+    app.extensions["kg"] = Services(settings, GraphStore(settings.store))
+    app.register_blueprint(sparql)
+    register_error_handlers(app)
+    return app
+
+
+def services(app: Flask) -> Services:
+    """The kg services of an app made by create_app."""
+    found: Services = app.extensions["kg"]
+    return found

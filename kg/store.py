@@ -1,0 +1,149 @@
+"""GraphStore: kg's embedded, persistent Oxigraph store; the only module that touches pyoxigraph.
+
+One named graph per article. ``replace_graph`` swaps an article's graph in a single SPARQL
+update, which Oxigraph applies as one transaction: readers see the old graph or the new one,
+never half of either. rdflib sees the same data through oxrdflib (:meth:`rdflib_dataset`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError, StoreError
+from kg.vocab import KG_NAMESPACE
+
+__all__ = ["GraphStore", "QueryResult"]
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class GraphStore:
+    """An Oxigraph store in a directory, opened for reading and writing, or read-only."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """Open (creating if needed) the store at path.
+
+        Raises:
+            StoreError: the directory is locked by another process or holds no store.
+        """
+        self.path = path
+        try:
+            if read_only:
+                if not (path / "CURRENT").exists():
+                    raise StoreError(f"no kg store at {path}: run `kg build --store {path}` first")
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open the store at {path}: {exc}. Another kg process (build or serve) "
+                "may hold it; stop it or use another --store"
+            ) from exc
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the store (and its lock)."""
+        store = self.__dict__.pop("_store", None)
+        if store is not None:
+            del store
+
+    @property
+    def native(self) -> ox.Store:
+        """The underlying pyoxigraph Store."""
+        return self._store
+
+    def content_hash(self, graph: str) -> str | None:
+        """The content hash recorded in an article's graph, or None if the graph is absent."""
+        query = (
+            f"SELECT ?h WHERE {{ GRAPH <{graph}> {{ ?a <{KG_NAMESPACE}contentHash> ?h }} }} LIMIT 1"
+        )
+        for row in self._store.query(query):  # type: ignore[union-attr]
+            return str(row["h"].value)
+        return None
+
+    def replace_graph(self, graph: str, triples: Iterable[tuple[URIRef, URIRef, Node]]) -> int:
+        """Replace a named graph's content with triples, atomically; returns the triple count.
+
+        Raises:
+            StoreError: the update failed; the graph is left as it was.
+        """
+        lines = [f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples]
+        update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
+        update += "\n".join(lines) + "\n} }"
+        try:
+            self._store.update(update)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"writing graph <{graph}> failed: {exc}") from exc
+        return len(lines)
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph."""
+        self._store.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def query(self, sparql: str, *, union: bool = True, **options: Any) -> QueryResult:
+        """Run a SPARQL query; by default the default graph is the union of all graphs.
+
+        Raises:
+            QueryError: the query does not parse or cannot be evaluated.
+        """
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=union, **options)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL query: {exc}") from exc
+        except (OSError, ValueError, TypeError) as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction.
+
+        Raises:
+            QueryError: the update does not parse or cannot be applied.
+        """
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL update: {exc}") from exc
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"update failed: {exc}") from exc
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of every named graph, sorted."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def dump(
+        self, output: IO[bytes], fmt: ox.RdfFormat, graph: str | None, prefixes: dict[str, str]
+    ) -> None:
+        """Stream the store (a dataset format) or one graph or the union (a triple format)."""
+        if fmt.supports_datasets and graph is None:
+            self._store.dump(output, fmt, prefixes=prefixes)
+        elif graph is not None:
+            if not self._store.contains_named_graph(ox.NamedNode(graph)):
+                raise StoreError(f"no graph <{graph}> in the store at {self.path}")
+            self._store.dump(output, fmt, from_graph=ox.NamedNode(graph), prefixes=prefixes)
+        else:
+            union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            ox.serialize(union, output, fmt, prefixes=prefixes)  # type: ignore[arg-type]
+
+    def rdflib_dataset(self) -> Dataset:
+        """An rdflib Dataset over the same store (through oxrdflib); give it SPARQL strings."""
+        from oxrdflib import OxigraphStore
+
+        return Dataset(store=OxigraphStore(store=self._store))
