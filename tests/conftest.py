@@ -1,0 +1,128 @@
+"""Shared fixtures: settings on a temporary store, the real spaCy pipeline, the demo graph,
+the Flask app and client, a CLI runner, and a live `kg serve` process on a free port."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from spacy.language import Language
+
+from kg.build import build
+from kg.config import Settings
+from kg.nlp import load_pipeline
+from kg.server import create_app
+from kg.store import GraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "mattis-resignation.txt"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No KG_* variable of the developer's shell leaks into a test."""
+    import os
+
+    for name in list(os.environ):  # noqa: TID251 - isolating the environment is the point
+        if name.startswith("KG_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The real pipeline (model plus kg's components), loaded once."""
+    return load_pipeline(Settings())
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings whose store lives in this test's temporary directory."""
+    return Settings(store=tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def demo_store_path(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
+    """A store built once from data/ (the demo article); tests must only read it."""
+    path = tmp_path_factory.mktemp("demo") / "store"
+    report = build([ROOT / "data"], Settings(store=path), nlp=nlp)
+    assert report.ok, report.failed
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_store_path: Path) -> Iterator[GraphStore]:
+    """The demo store, opened for this test."""
+    with GraphStore(demo_store_path) as store:
+        yield store
+
+
+@pytest.fixture
+def app(demo_store_path: Path) -> Iterator[Flask]:
+    """The Flask app over the demo store."""
+    app = create_app(Settings(store=demo_store_path))
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["kg"].store.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Flask's test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """click's CLI runner."""
+    return CliRunner()
+
+
+def _start_server(store: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    command = [sys.executable, "-m", "kg", "serve", "--store", str(store)]
+    command += ["--host", "127.0.0.1", "--port", "0", *extra]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()
+    if not line.startswith("Serving on "):
+        process.kill()
+        raise RuntimeError(
+            f"kg serve did not start: {line!r} {process.stderr.read() if process.stderr else ''}"
+        )
+    url = line.removeprefix("Serving on ").rstrip("/")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("kg serve did not answer /health in 30 s")
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Iterator[str]:
+    """`python -m kg serve --port 0` over its own copy of the demo store; yields the base URL."""
+    path = tmp_path_factory.mktemp("live") / "store"
+    assert build([ROOT / "data"], Settings(store=path), nlp=nlp).ok
+    process, url = _start_server(path)
+    yield url
+    _stop(process)

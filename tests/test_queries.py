@@ -1,0 +1,116 @@
+"""Every query in queries/ parses, documents itself and returns the demo's facts."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.queries import load_queries
+from kg.store import GraphStore
+
+QUERIES = {q.name: q for q in load_queries()}
+
+
+def _rows(store: GraphStore, name: str) -> list[dict[str, str]]:
+    result = store.query(QUERIES[name].sparql)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
+
+
+def test_queries_library_is_documented() -> None:
+    assert len(QUERIES) >= 8
+    for query in QUERIES.values():
+        assert query.title, f"{query.name}.rq has no '# title:' header"
+        assert query.description, f"{query.name}.rq has no '# description:' header"
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_runs_on_demo_graph(demo_store: GraphStore, name: str) -> None:
+    assert _rows(demo_store, name), f"{name} returned no rows on the demo graph"
+
+
+def test_who_holds_which_post(demo_store: GraphStore) -> None:
+    pairs = {(r["personLabel"], r["postLabel"]) for r in _rows(demo_store, "who-holds-which-post")}
+    assert ("James Mattis", "Secretary of Defense") in pairs
+    assert ("Donald Trump", "President") in pairs
+
+
+def test_events_with_roles_resignation(demo_store: GraphStore) -> None:
+    rows = [r for r in _rows(demo_store, "events-with-roles") if r["type"].endswith("Resignation")]
+    resignation = [r for r in rows if r["agentLabel"] == "James Mattis"]
+    assert resignation
+    assert {r["affectedLabel"] for r in resignation} == {"Secretary of Defense"}
+    assert {r["dateText"] for r in resignation} == {"the end of February"}
+    reasons = " ".join(r["reason"] for r in resignation)
+    assert "difference of views" in reasons
+    assert "treatment of allies" in reasons and "international order" in reasons
+
+
+def test_announcements_via_twitter(demo_store: GraphStore) -> None:
+    rows = _rows(demo_store, "announcements")
+    assert any(
+        r["announcerLabel"] == "Donald Trump"
+        and r["agentLabel"] == "James Mattis"
+        and r["medium"] == "Twitter"
+        for r in rows
+    )
+
+
+def test_characterized_as_retirement(demo_store: GraphStore) -> None:
+    rows = _rows(demo_store, "characterizations")
+    assert any(
+        r["speakerLabel"] == "Donald Trump"
+        and r["statedType"].endswith("#Resignation")
+        and r["describedAs"].endswith("#Retirement")
+        for r in rows
+    )
+
+
+def test_causes_cite_difference_of_views(demo_store: GraphStore) -> None:
+    rows = _rows(demo_store, "causes")
+    due_to = [r for r in rows if r["marker"] == "due to"]
+    assert due_to and due_to[0]["reason"].startswith("a difference of views")
+    assert "Donald Trump" in due_to[0]["mentions"]
+
+
+def test_withdrawal_from_syria(demo_store: GraphStore) -> None:
+    rows = _rows(demo_store, "withdrawals")
+    assert any(
+        r["agentLabel"] == "Donald Trump"
+        and r["forcesLabel"] == "US forces"
+        and r["placeLabel"] == "Syria"
+        and r["modality"].endswith("#Asserted")
+        for r in rows
+    )
+    planned = [r for r in rows if r["modality"].endswith("#Planned")]
+    assert planned and planned[0]["placeLabel"] == "Afghanistan"
+
+
+def test_quotes_attributed_to_both(demo_store: GraphStore) -> None:
+    rows = _rows(demo_store, "quotes-by-person")
+    speakers = {r["speakerLabel"] for r in rows}
+    assert {"Donald Trump", "James Mattis"} <= speakers
+    trump = [r for r in rows if r["speakerLabel"] == "Donald Trump"]
+    assert trump[0]["medium"] == "Twitter"
+    assert trump[0]["text"].startswith("General Jim Mattis will be retiring")
+
+
+def test_facts_with_evidence_offsets_point_into_text(demo_store: GraphStore) -> None:
+    from tests.conftest import DEMO
+
+    text = DEMO.read_text("utf-8")
+    rows = _rows(demo_store, "facts-with-evidence")
+    assert rows
+    for row in rows:
+        start, end = int(row["start"]), int(row["end"])
+        assert 0 <= start < end <= len(text)
+        assert text[start:end] in row["sentence"]
+        assert 0.0 <= float(row["confidence"]) <= 1.0
+        assert row["extractor"].startswith("kg_")
+
+
+def test_facts_per_article(demo_store: GraphStore) -> None:
+    rows = _rows(demo_store, "facts-per-article")
+    assert [r["identifier"] for r in rows] == ["mattis-resignation"]
+    assert int(rows[0]["facts"]) > 10 and int(rows[0]["quotes"]) >= 3
