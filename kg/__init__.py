@@ -1,7 +1,29 @@
-"""kg: turn news articles into a queryable RDF knowledge graph."""
+"""kg: turn news articles into a queryable RDF knowledge graph.
+
+The library API: read and build articles into a store, query it, export it.
+"""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from kg.build import BuildReport, build
+from kg.config import VERSION, Settings
+from kg.errors import KgError
+from kg.export import export
+from kg.model import Article
+from kg.nlp import extract, load_pipeline
+from kg.store import GraphStore
 
-__all__ = ["__version__"]
+__version__ = VERSION
+
+__all__ = [
+    "Article",
+    "BuildReport",
+    "GraphStore",
+    "KgError",
+    "Settings",
+    "__version__",
+    "build",
+    "export",
+    "extract",
+    "load_pipeline",
+]

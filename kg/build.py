@@ -13,8 +13,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from kg import __version__, iri
-from kg.config import Settings
+from kg import iri
+from kg.config import VERSION, Settings
 from kg.ingest import read_paths
 from kg.model import Article, Fact
 from kg.nlp import extract, load_pipeline
@@ -42,7 +42,7 @@ class BuildReport:
 def content_hash(article: Article, settings: Settings) -> str:
     """A digest of everything that shapes an article's graph."""
     published = article.published.isoformat() if article.published else ""
-    parts = (__version__, settings.spacy_model, settings.base_iri, str(settings.min_confidence))
+    parts = (VERSION, settings.spacy_model, settings.base_iri, str(settings.min_confidence))
     fields = (article.id, article.text, article.title or "", article.url or "", published)
     return iri.stable_hash(*parts, *fields, article.source or "", length=32)
 

@@ -15,7 +15,9 @@ from typing import Any
 
 from kg.errors import InputError
 
-__all__ = ["Settings"]
+__all__ = ["VERSION", "Settings"]
+
+VERSION = "0.1.0"
 
 
 def _setting(default: Any, env: str, help: str) -> Any:
@@ -55,6 +57,19 @@ class Settings:
     host: str = _setting("127.0.0.1", "KG_HOST", "Address `kg serve` binds.")
     port: int = _setting(8000, "KG_PORT", "Port `kg serve` binds; 0 picks a free one.")
     threads: int = _setting(4, "KG_THREADS", "Worker threads of the WSGI server.")
+    max_rows: int = _setting(
+        100_000, "KG_MAX_ROWS", "Most rows (or triples) the endpoint returns; more is a 413 error."
+    )
+    max_running_queries: int = _setting(
+        8,
+        "KG_MAX_RUNNING_QUERIES",
+        "Queries the endpoint runs at once, timed-out ones included; more get a 503 error.",
+    )
+    cors_origins: str = _setting(
+        "*",
+        "KG_CORS_ORIGINS",
+        "Browser origins allowed to query (CORS): '*', space-separated origins, or 'none'.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -100,11 +100,14 @@ def extractor_iri(base: str, name: str) -> str:
 
 
 def resource_prefixes(base: str) -> dict[str, str]:
-    """Prefixes for kg's own resources, e.g. ``kge:`` for entities, bound in exports."""
+    """Prefixes for kg's own resources, e.g. ``person:`` for people, bound in exports."""
     return {
         "kga": f"{base}article/",
         "kgg": f"{base}graph/",
-        "kge": f"{base}entity/",
+        "person": f"{base}entity/person/",
+        "org": f"{base}entity/organization/",
+        "place": f"{base}entity/place/",
+        "post": f"{base}entity/post/",
         "kgev": f"{base}event/",
         "kgf": f"{base}fact/",
         "kgq": f"{base}quote/",

@@ -15,6 +15,7 @@ __all__ = ["check_article", "decode_text", "read_bytes"]
 # Only texts with at least this many words are language-checked: headlines and datelines pass.
 _MIN_WORDS_FOR_LANGUAGE = 12
 _MIN_CONFIDENCE_NOT_ENGLISH = 0.9
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -65,6 +66,8 @@ def check_article(article: Article, max_bytes: int) -> None:
     size = len(article.text.encode("utf-8"))
     if size > max_bytes:
         raise InputError(f"{where}: article text of {size:,} bytes is over {max_bytes:,} bytes")
+    if article.url is not None and not _IRI.fullmatch(article.url):
+        raise InputError(f"{where}: url {article.url!r} is not an absolute IRI")
     language, confidence = detect_language(article.text)
     if language != "en" and confidence >= _MIN_CONFIDENCE_NOT_ENGLISH:
         raise InputError(

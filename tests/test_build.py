@@ -1,0 +1,115 @@
+"""build(): one named graph per article, idempotent rebuilds, atomic replacement, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+from spacy.language import Language
+
+from kg import iri
+from kg.build import build
+from kg.config import Settings
+from kg.store import GraphStore
+
+ARTICLES = [
+    {
+        "id": "n1",
+        "text": "Prime Minister Kaja Kallas resigned on Monday, citing a coalition "
+        "dispute. Kallas said she would leave office at the end of June.",
+        "published": "2024-06-10",
+        "title": "Estonian premier resigns",
+        "url": "https://news.example.org/n1",
+    },
+    {"id": "n2", "text": "Acme Corp fired its chief executive, John Smith, on Friday."},
+]
+
+
+def _write(path: Path, articles: list[dict[str, str]]) -> Path:
+    path.write_text("\n".join(json.dumps(a) for a in articles) + "\n")
+    return path
+
+
+def _graph_triples(store: GraphStore, graph: str) -> set[str]:
+    return {str(q) for q in store.native.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+
+
+def test_build_one_graph_per_article_with_metadata(
+    tmp_path: Path, settings: Settings, nlp: Language
+) -> None:
+    report = build([_write(tmp_path / "a.jsonl", ARTICLES)], settings, nlp=nlp)
+    assert report.ok and len(report.built) == 2
+    with GraphStore(settings.store) as store:
+        graphs = store.named_graphs()
+        assert graphs == sorted(iri.graph_iri(settings.base_iri, a["id"]) for a in ARTICLES)
+        ask = """PREFIX schema: <http://schema.org/> ASK { GRAPH ?g {
+            ?a schema:identifier "n1" ; schema:url <https://news.example.org/n1> ;
+               schema:datePublished "2024-06-10"^^<http://www.w3.org/2001/XMLSchema#date> ;
+               schema:headline "Estonian premier resigns" } }"""
+        assert bool(store.query(ask))
+
+
+def test_each_article_graph_stands_alone(tmp_path: Path, settings: Settings, nlp: Language) -> None:
+    build([_write(tmp_path / "a.jsonl", ARTICLES)], settings, nlp=nlp)
+    with GraphStore(settings.store) as store:
+        query = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX kg: <https://w3id.org/kg-news/ontology#>
+        SELECT ?g ?e WHERE { GRAPH ?g { ?x kg:agent ?e } FILTER NOT EXISTS {
+            GRAPH ?g { ?e rdfs:label ?l ; a ?t } } }"""
+        assert list(store.query(query, union=False)) == []  # type: ignore[arg-type]
+
+
+def test_rebuild_skips_unchanged_and_replaces_changed(
+    tmp_path: Path, settings: Settings, nlp: Language
+) -> None:
+    source = _write(tmp_path / "a.jsonl", ARTICLES)
+    build([source], settings, nlp=nlp)
+    with GraphStore(settings.store) as store:
+        before = {g: _graph_triples(store, g) for g in store.named_graphs()}
+    again = build([source], settings, nlp=nlp)
+    assert again.built == [] and len(again.unchanged) == 2
+    changed = [ARTICLES[0], {**ARTICLES[1], "text": "Acme Corp appointed Mary Jones as chairman."}]
+    report = build([_write(source, changed)], settings, nlp=nlp)
+    assert len(report.built) == 1 and len(report.unchanged) == 1
+    with GraphStore(settings.store) as store:
+        n1, n2 = (iri.graph_iri(settings.base_iri, i) for i in ("n1", "n2"))
+        assert _graph_triples(store, n1) == before[n1]
+        after = _graph_triples(store, n2)
+        assert not any("smith" in t.lower() for t in after)
+        assert any("Mary Jones" in t for t in after)
+
+
+def test_rebuild_is_deterministic(tmp_path: Path, nlp: Language) -> None:
+    source = _write(tmp_path / "a.jsonl", ARTICLES)
+    graphs = []
+    for name in ("one", "two"):
+        settings = Settings(store=tmp_path / name)
+        build([source], settings, nlp=nlp)
+        with GraphStore(settings.store) as store:
+            graphs.append({g: _graph_triples(store, g) for g in store.named_graphs()})
+    assert graphs[0] == graphs[1]
+
+
+def test_bad_input_reported_rest_built(tmp_path: Path, settings: Settings, nlp: Language) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("")
+    (folder / "good.txt").write_text("Senator Ann Lee resigned from the committee on Tuesday.")
+    (folder / "bad.jsonl").write_text('{"id": "x", "text": 5}\n')
+    report = build([folder], settings, nlp=nlp)
+    assert not report.ok
+    assert len(report.built) == 1 and len(report.failed) == 2
+    messages = " ".join(m for _, m in report.failed)
+    assert "empty.txt" in messages and "bad.jsonl:1" in messages
+    with GraphStore(settings.store) as store:
+        assert store.named_graphs() == [iri.graph_iri(settings.base_iri, "good")]
+
+
+def test_duplicate_ids_in_one_batch_are_reported(
+    tmp_path: Path, settings: Settings, nlp: Language
+) -> None:
+    dup = [ARTICLES[1], {**ARTICLES[1], "text": "A different text."}]
+    report = build([_write(tmp_path / "d.jsonl", dup)], settings, nlp=nlp)
+    assert len(report.built) == 1
+    assert "duplicate article id 'n2'" in report.failed[0][1]

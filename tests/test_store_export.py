@@ -1,0 +1,104 @@
+"""The store on disk and the exports: locking, atomic replacement, every format round-trips."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+from kg.errors import QueryError, StoreError
+from kg.export import FORMATS, export, format_named
+from kg.store import GraphStore
+
+BASE = "http://kg.example.org/"
+G = "http://kg.example.org/graph/t"
+S, P = URIRef("http://example.org/s"), URIRef("http://example.org/p")
+
+
+def test_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
+    with GraphStore(tmp_path / "s"), pytest.raises(StoreError, match=str(tmp_path / "s")):
+        GraphStore(tmp_path / "s")
+
+
+def test_replace_graph_swaps_content(tmp_path: Path) -> None:
+    with GraphStore(tmp_path / "s") as store:
+        store.replace_graph(G, [(S, P, URIRef("http://example.org/old"))])
+        store.replace_graph(G, [(S, P, URIRef("http://example.org/new"))])
+        rows = list(store.query(f"SELECT ?o WHERE {{ GRAPH <{G}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
+        assert [r["o"].value for r in rows] == ["http://example.org/new"]
+
+
+def test_failed_update_leaves_graph_unchanged(tmp_path: Path) -> None:
+    with GraphStore(tmp_path / "s") as store:
+        store.replace_graph(G, [(S, P, URIRef("http://example.org/kept"))])
+        with pytest.raises(StoreError):
+            store.replace_graph(G, [(S, P, URIRef("not-an-absolute-iri"))])
+        rows = list(store.query(f"SELECT ?o WHERE {{ GRAPH <{G}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
+        assert [r["o"].value for r in rows] == ["http://example.org/kept"]
+
+
+def test_malformed_query_raises_query_error(demo_store: GraphStore) -> None:
+    with pytest.raises(QueryError, match="malformed SPARQL"):
+        demo_store.query("SELEC ?x WHERE { ?x ?p ?o }")
+
+
+def test_store_persists_across_reopen(tmp_path: Path) -> None:
+    with GraphStore(tmp_path / "s") as store:
+        store.replace_graph(G, [(S, P, URIRef("http://example.org/o"))])
+    with GraphStore(tmp_path / "s", read_only=True) as store:
+        assert store.named_graphs() == [G]
+
+
+def test_read_only_without_store_is_clear(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="kg build"):
+        GraphStore(tmp_path / "nothing", read_only=True)
+
+
+def _dataset(data: bytes, rdflib_format: str) -> Dataset:
+    return Dataset().parse(data=data, format=rdflib_format)
+
+
+@pytest.mark.parametrize("spec", FORMATS, ids=lambda s: s.name)
+def test_every_export_format_parses_back_isomorphic(demo_store: GraphStore, spec) -> None:  # type: ignore[no-untyped-def]
+    rdflib_format = {
+        "turtle": "turtle",
+        "ntriples": "nt",
+        "nquads": "nquads",
+        "trig": "trig",
+        "jsonld": "json-ld",
+        "rdfxml": "xml",
+    }[spec.name]
+    reference = io.BytesIO()
+    export(demo_store, reference, format_named("ntriples"), BASE)
+    expected = Graph().parse(data=reference.getvalue(), format="nt")
+    out = io.BytesIO()
+    export(demo_store, out, spec, BASE)
+    parsed = _dataset(out.getvalue(), rdflib_format)
+    union = Graph()
+    for quad in parsed.quads((None, None, None, None)):
+        union.add(quad[:3])
+    assert len(union) == len(expected)
+    assert isomorphic(union, expected)
+
+
+def test_turtle_export_uses_kg_prefixes(demo_store: GraphStore) -> None:
+    out = io.BytesIO()
+    graph = demo_store.named_graphs()[0]
+    export(demo_store, out, format_named("turtle"), BASE, graph)
+    text = out.getvalue().decode()
+    assert "@prefix kg: <https://w3id.org/kg-news/ontology#>" in text
+    assert "kg:holdsPost" in text and "person:james-mattis-" in text
+
+
+def test_export_unknown_graph_is_an_error(demo_store: GraphStore) -> None:
+    with pytest.raises(StoreError, match="no graph"):
+        export(demo_store, io.BytesIO(), format_named("turtle"), BASE, "http://nope.org/g")
+
+
+def test_rdflib_sees_the_same_data_through_oxrdflib(demo_store: GraphStore) -> None:
+    dataset = demo_store.rdflib_dataset()
+    rows = list(dataset.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    assert int(rows[0][0]) == len(demo_store)  # type: ignore[index]
