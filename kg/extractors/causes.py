@@ -15,6 +15,7 @@ __all__ = ["EXTRACTOR", "find_causes"]
 
 EXTRACTOR = "kg_causes"
 _ELABORATION = {"particularly", "especially", "notably", "including", "mainly", "chiefly"}
+_PROTEST_PREPS = {"at", "over", "against"}
 _OVER_EVENTS = {"Resignation", "Dismissal", "Retirement", "Statement", "Withdrawal"}
 
 
@@ -48,16 +49,28 @@ def _marker(token: Token) -> tuple[str, Token, Span] | None:
     if lower == "because" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "of":
         return _object_of("because of", token, doc[token.i + 1])
     if token.lemma_ == "cite" and token.dep_ in ("advcl", "xcomp", "conj"):
-        obj = next((c for c in token.children if c.dep_ in ("dobj", "ccomp")), None)
-        if obj is not None:
-            return "citing", token.head, doc[obj.left_edge.i : obj.right_edge.i + 1]
+        return _cited(token)
     if lower == "protest" and token.head.lower_ == "in":
         prep = next((c for c in token.children if c.dep_ == "prep"), None)
+        if prep is None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _PROTEST_PREPS:
+            prep = doc[token.i + 1]
         if prep is not None:
             return _object_of("in protest", token.head, prep)
-    if lower == "over" and token.dep_ == "prep":
+    if lower == "over" and token.dep_ == "prep" and doc[token.i - 1].lower_ != "protest":
         return _object_of("over", token, token)
     return None
+
+
+def _cited(token: Token) -> tuple[str, Token, Span] | None:
+    """What "citing" governs: its object, or (when mis-parsed) the words after it."""
+    doc = token.doc
+    obj = next((c for c in token.children if c.dep_ in ("dobj", "ccomp")), None)
+    if obj is not None:
+        return "citing", token.head, doc[obj.left_edge.i : obj.right_edge.i + 1]
+    end = token.right_edge.i + 1
+    while end > token.i + 1 and doc[end - 1].is_punct:
+        end -= 1
+    return ("citing", token.head, doc[token.i + 1 : end]) if end > token.i + 1 else None
 
 
 def _object_of(marker: str, anchor: Token, prep: Token) -> tuple[str, Token, Span] | None:

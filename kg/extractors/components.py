@@ -12,7 +12,7 @@ import dataclasses
 from spacy.tokens import Doc
 
 from kg.extractors.causes import find_causes
-from kg.extractors.coref import resolve_references
+from kg.extractors.coref import resolve_organisations, resolve_references
 from kg.extractors.entities import find_entities, post_entities
 from kg.extractors.events import find_events
 from kg.extractors.forces import find_forces
@@ -22,6 +22,7 @@ from kg.extractors.posts import find_holders, holder_facts
 from kg.extractors.quotes import find_quotations, quote_facts
 from kg.extractors.spans import article_of
 from kg.extractors.timex import normalise_time
+from kg.extractors.titles import Title
 from kg.model import Event, Fact, HoldsPost
 
 __all__ = [
@@ -66,7 +67,8 @@ class PostFinder:
         titles, tokens = doc._.kg_titles, doc._.kg_token_entity
         holders = find_holders(doc, titles, lexicon)
         tokens.update(resolve_references(doc, titles, holders, tokens))
-        orgs = {t.org: tokens[t.org[0]] for t in titles if t.org and t.org[0] in tokens}
+        tokens.update(resolve_organisations(doc, lexicon.org_descriptions, tokens))
+        orgs = _org_keys(titles, tokens)
         facts = holder_facts(doc, holders, orgs)
         keep = {h.title.key for h in holders}
         keep |= {t.key for t in titles if t.capitalised or t.org is not None}
@@ -79,6 +81,17 @@ class PostFinder:
         doc._.kg_holders = holders
         doc._.kg_facts.extend(facts)
         return doc
+
+
+def _org_keys(titles: list[Title], tokens: dict[int, str]) -> dict[tuple[int, int], str]:
+    """Entity key of each title's organisation span (its first token that names one)."""
+    found: dict[tuple[int, int], str] = {}
+    for title in titles:
+        if title.org is not None:
+            key = next((tokens[i] for i in range(*title.org) if i in tokens), None)
+            if key is not None:
+                found[title.org] = key
+    return found
 
 
 class QuoteFinder:

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Token
 from kg.extractors.posts import Holder
 from kg.extractors.titles import Title
 
-__all__ = ["resolve_references"]
+__all__ = ["resolve_organisations", "resolve_references"]
 
 _PRONOUNS = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
 _DETERMINERS = {"the", "this", "that"}
@@ -70,3 +70,26 @@ def _resolve(
         if sentence_of[token.i] - sentence_of[index] <= _WINDOW_SENTENCES:
             return key
     return None
+
+
+def resolve_organisations(
+    doc: Doc, nouns: frozenset[str], tokens: dict[int, str]
+) -> dict[int, str]:
+    """ "the company", "the ministry" → the organisation named last, within two sentences."""
+    resolved: dict[int, str] = {}
+    recent: tuple[int, str] | None = None
+    sentence_of = {t.i: n for n, s in enumerate(doc.sents) for t in s}
+    for token in doc:
+        key = tokens.get(token.i)
+        if key is not None and key.startswith("Organization:"):
+            recent = (token.i, key)
+        elif (
+            key is None
+            and recent is not None
+            and token.lower_ in nouns
+            and token.i > 0
+            and doc[token.i - 1].lower_ == "the"
+            and sentence_of[token.i] - sentence_of[recent[0]] <= _WINDOW_SENTENCES
+        ):
+            resolved[token.i] = recent[1]
+    return resolved

@@ -32,7 +32,7 @@ def find_entities(
     tokens: dict[int, str] = {}
     keyed: list[tuple[NameMention, str]] = []
     for cluster in cluster_mentions(mentions):
-        entity_type = vote_type(cluster)
+        entity_type = _typed(cluster, lexicon)
         if entity_type is None:
             continue
         entity = _entity(doc, cluster, entity_type)
@@ -41,6 +41,16 @@ def find_entities(
             keyed.append((mention, entity.key))
             tokens.update(dict.fromkeys(range(mention.start, mention.end), entity.key))
     return titles, entities, tokens, keyed
+
+
+def _typed(cluster: Cluster, lexicon: Lexicon) -> EntityType | None:
+    """The voted type, except that a medium's name (Twitter, Facebook) is an organisation."""
+    entity_type = vote_type(cluster)
+    if entity_type is EntityType.PERSON and all(
+        " ".join(m.words) in lexicon.noun_media for m in cluster.mentions
+    ):
+        return EntityType.ORGANIZATION
+    return entity_type
 
 
 def _canonical(cluster: Cluster, entity_type: EntityType) -> str:

@@ -22,6 +22,7 @@ __all__ = ["EXTRACTOR", "find_events"]
 
 EXTRACTOR = "kg_events"
 _CLAUSES = {"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "csubj"}
+_MODAL_CLIMB = {"xcomp", "ccomp", "conj", "acl", "relcl", "dobj"}
 _PLACE_PREPS = {"from", "in", "to", "at", "into", "out", "across", "near", "inside"}
 _ABSOLUTES = {"include", "exclude", "except", "aside"}
 _NEEDS_OBJECT = {
@@ -108,20 +109,33 @@ def _entity_in(tokens: Iterator[Token] | list[Token], kind: EntityType) -> str |
 
 
 def _modality(trigger: Token, lexicon: Lexicon) -> Modality:
+    """Negated when anything up the clause chain denies it, else planned, else asserted."""
+    found = {_own_modality(token, token is trigger, lexicon) for token in _modal_chain(trigger)}
+    for modality in (Modality.NEGATED, Modality.PLANNED):
+        if modality in found:
+            return modality
+    return Modality.ASSERTED
+
+
+def _modal_chain(trigger: Token) -> Iterator[Token]:
     token, hops = trigger, 0
-    while hops < 4:
-        children = list(token.children)
-        if any(c.dep_ == "neg" for c in children):
-            return Modality.NEGATED
-        if token is not trigger and token.lemma_.lower() in lexicon.denial_verbs:
-            return Modality.NEGATED
-        if token is not trigger and token.lemma_.lower() in lexicon.planning_verbs:
-            return Modality.PLANNED
-        if any(c.dep_ == "aux" and c.lower_ in lexicon.modal_planned for c in children):
-            return Modality.PLANNED
-        if token.dep_ not in ("xcomp", "ccomp", "conj") or token.head is token:
-            break
+    yield token
+    while hops < 4 and token.dep_ in _MODAL_CLIMB and token.head is not token:
         token, hops = token.head, hops + 1
+        yield token
+
+
+def _own_modality(token: Token, is_trigger: bool, lexicon: Lexicon) -> Modality:
+    children = list(token.children)
+    lemma = token.lemma_.lower()
+    if any(c.dep_ == "neg" for c in children):
+        return Modality.NEGATED
+    if not is_trigger and lemma in lexicon.denial_verbs:
+        return Modality.NEGATED
+    if not is_trigger and lemma in lexicon.planning_verbs:
+        return Modality.PLANNED
+    if any(c.dep_ == "aux" and c.lower_ in lexicon.modal_planned for c in children):
+        return Modality.PLANNED
     return Modality.ASSERTED
 
 
@@ -232,6 +246,8 @@ def _event(
     phrase, event_type = found
     is_verb = trigger.pos_ != "NOUN"
     agent, passive = _agent_and_voice(trigger, is_verb)
+    if agent is None:
+        agent = _first_person_speaker(trigger, quotations)
     affected, affected_text = _affected(trigger, event_type, agent, posts)
     if passive and agent is not None and event_type.value not in lexicon.departure_types:
         affected, agent = (agent, *affected), _passive_agent(trigger)
@@ -263,6 +279,19 @@ def _agent_and_voice(trigger: Token, is_verb: bool) -> tuple[str | None, bool]:
         return _agent_of_noun(trigger), False
     subject, passive = _subject(trigger)
     return (entity_at(subject) if subject is not None else None), passive
+
+
+_FIRST_PERSON = {"i", "me", "my", "myself"}
+
+
+def _first_person_speaker(trigger: Token, quotations: list[Quotation]) -> str | None:
+    """Inside a quotation, "I" (or "my" before a noun trigger) is the quotation's speaker."""
+    subject = _subject(trigger)[0] if trigger.pos_ != "NOUN" else None
+    words = {subject.lower_} if subject is not None else {c.lower_ for c in trigger.children}
+    if not words & _FIRST_PERSON:
+        return None
+    quote = next((q for q in quotations if q.start <= trigger.i < q.end), None)
+    return quote.speaker if quote is not None else None
 
 
 def _passive_agent(trigger: Token) -> str | None:
@@ -304,5 +333,5 @@ def _report(
         verb, speaker = quote.verb, quote.speaker
     medium = _medium(verb, lexicon)
     if speaker is None or speaker == agent:
-        return None, medium, None
+        return speaker, medium, None
     return speaker, medium, speaker

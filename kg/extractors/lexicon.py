@@ -20,6 +20,7 @@ class Lexicon:
     departments: frozenset[str]
     honorifics: frozenset[str]
     ranks: frozenset[str]
+    org_descriptions: frozenset[str]
     event_verbs: dict[str, str]
     event_nouns: dict[str, str]
     departure_types: frozenset[str]
@@ -52,6 +53,7 @@ def load_lexicon() -> Lexicon:
         departments=frozenset(titles["departments"]),
         honorifics=frozenset(titles["honorifics"]),
         ranks=frozenset(titles["ranks"]),
+        org_descriptions=frozenset(titles["org_descriptions"]),
         event_verbs=_invert(events["verbs"]),
         event_nouns=_invert(events["nouns"]),
         departure_types=frozenset(events["departure_types"]),

@@ -53,7 +53,7 @@ def _clean(ent: Span, in_title: set[int], lexicon: Lexicon) -> NameMention | Non
     while start < end and (
         start in in_title
         or doc[start].lower_ in _DROP_LEADING
-        or (doc[start].lower_ in lexicon.honorifics and end - start > 1)
+        or (doc[start].lower_ in lexicon.honorifics and end - start > 1 and ent.label_ != "ORG")
     ):
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):

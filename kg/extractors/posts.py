@@ -84,11 +84,13 @@ def _copula_or_as(doc: Doc, title: Title, lexicon: Lexicon) -> Holder | None:
     verb = head.head
     if head.dep_ == "pobj" and verb.lower_ == "as":
         kind, verb = "as", verb.head
+        if verb.dep_ == "prt":
+            verb = verb.head
     elif head.dep_ in ("attr", "oprd"):
         kind = "copula"
     else:
         return None
-    if verb.lemma_ not in _SERVE_VERBS or any(c.dep_ == "neg" for c in verb.children):
+    if not _serves(verb, kind, lexicon):
         return None
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     key = entity_at(subject) if subject is not None else None
@@ -96,6 +98,23 @@ def _copula_or_as(doc: Doc, title: Title, lexicon: Lexicon) -> Holder | None:
         return None
     start, end = min(subject.i, title.start), max(subject.i + 1, title.end)
     return Holder(key, title, kind, start, end)
+
+
+def _serves(verb: Token, kind: str, lexicon: Lexicon) -> bool:
+    """Verbs that say their subject holds (or held) the post: "served as", "stepped down as"."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return False
+    if verb.lemma_ in _SERVE_VERBS:
+        return True
+    if kind != "as":
+        return False
+    lemma = verb.lemma_.lower()
+    phrases = [
+        lemma,
+        *(f"{lemma} {c.lower_}" for c in verb.children if c.dep_ in ("prt", "advmod")),
+    ]
+    types = {lexicon.event_verbs.get(p) for p in phrases}
+    return bool(types & lexicon.departure_types)
 
 
 def holder_facts(

@@ -93,8 +93,11 @@ def _medium(verb: Token, lexicon: Lexicon) -> str | None:
     if media is not None and verb.lemma_.lower() != "write":
         return media
     for token in verb.subtree:
-        if token.dep_ in ("pobj", "dobj") and token.lemma_.lower() in lexicon.noun_media:
-            return lexicon.noun_media[token.lemma_.lower()]
+        if token.dep_ not in ("pobj", "dobj"):
+            continue
+        for word in (token.lemma_.lower(), token.lower_):
+            if word in lexicon.noun_media:
+                return lexicon.noun_media[word]
     return None
 
 

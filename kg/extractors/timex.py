@@ -16,12 +16,15 @@ __all__ = ["normalise_time"]
 
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 _PART_OF_MONTH = re.compile(
-    r"^(?:the\s+)?(end|beginning|start|middle|mid|late|early)(?:\s+of|-)?\s+(?P<month>[a-z]+)"
+    r"^(?:the\s+)?(end|beginning|start|middle|mid|late|early)(?:\s+of\s+|-|\s+)(?P<month>[a-z]+)"
     r"(?:\s+(?P<year>\d{4}))?$"
+)
+_PART_OF_YEAR = re.compile(
+    r"^(?:the\s+)?(end|beginning|start|middle|mid|late|early)(?:\s+of|-)?\s+(?:the|this)\s+year$"
 )
 _DURATION = re.compile(
     r"\b(past|last|next|coming)\s+(\w+\s+)?(years|months|weeks|days|decades)\b"
-    r"|\b(decades?|years|months|weeks)\b"
+    r"|\b(decades?|years|months|weeks|days)\b"
 )
 _FUZZY_PREFIX = re.compile(r"^(?:late|early|mid|on|at|by|from|until|this|the)\s+")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -30,8 +33,11 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 def normalise_time(text: str, published: date | None) -> str | None:
     """ISO 8601 date for text, or None when it is a duration or cannot be anchored."""
     cleaned = " ".join(text.lower().replace(",", " ").split())
-    if _DURATION.search(cleaned) and not _YEAR.search(cleaned):
+    if _DURATION.search(cleaned) and not _YEAR.search(cleaned) and "ago" not in cleaned:
         return None
+    year_part = _PART_OF_YEAR.match(cleaned)
+    if year_part is not None:
+        return _part_of_year(year_part.group(1), published)
     part = _PART_OF_MONTH.match(cleaned)
     if part is not None and part.group("month") in _MONTHS:
         return _part_of_month(part, published)
@@ -63,6 +69,16 @@ def _part_of_month(match: re.Match[str], published: date | None) -> str | None:
     else:
         day = 1
     return date(year, month, day).isoformat()
+
+
+def _part_of_year(which: str, published: date | None) -> str | None:
+    if published is None:
+        return None
+    if which in ("end", "late"):
+        return date(published.year, 12, 31).isoformat()
+    if which in ("middle", "mid"):
+        return date(published.year, 7, 1).isoformat()
+    return date(published.year, 1, 1).isoformat()
 
 
 def _nearest_year(month: int, published: date) -> int:

@@ -45,7 +45,8 @@ def find_titles(doc: Doc, lexicon: Lexicon) -> list[Title]:
         if head_end is None:
             i += 1
             continue
-        titles.append(_build_title(doc, i, head_end, lexicon))
+        floor = titles[-1].end if titles else 0
+        titles.append(_build_title(doc, (floor, i), head_end, lexicon))
         i = titles[-1].end
     return titles
 
@@ -63,8 +64,9 @@ def _phrase(span: Span) -> str:
     return "".join(t.text_with_ws for t in span).strip().lower()
 
 
-def _build_title(doc: Doc, start: int, head_end: int, lexicon: Lexicon) -> Title:
-    start = _extend_left(doc, start, lexicon)
+def _build_title(doc: Doc, bounds: tuple[int, int], head_end: int, lexicon: Lexicon) -> Title:
+    floor, start = bounds
+    start = _extend_left(doc, floor, start, lexicon)
     end, org = _extend_right(doc, head_end, lexicon)
     if org is None:
         org = _org_before(doc, start)
@@ -74,9 +76,9 @@ def _build_title(doc: Doc, start: int, head_end: int, lexicon: Lexicon) -> Title
     return Title(start=start, end=end, text=text, key=normalise_label(text), head=head, org=org)
 
 
-def _extend_left(doc: Doc, start: int, lexicon: Lexicon) -> int:
-    while start > 0 and doc[start - 1].lower_ in lexicon.title_modifiers:
-        if doc[start - 1].ent_type_ == "PERSON":
+def _extend_left(doc: Doc, floor: int, start: int, lexicon: Lexicon) -> int:
+    while start > floor and doc[start - 1].lower_ in lexicon.title_modifiers:
+        if doc[start - 1].ent_type_ == "PERSON" or doc[start - 1].pos_ == "ADP":
             break
         start -= 1
     return start
@@ -94,7 +96,7 @@ def _extend_right(doc: Doc, end: int, lexicon: Lexicon) -> tuple[int, tuple[int,
 
 
 def _org_span(doc: Doc, i: int) -> tuple[int, int] | None:
-    if i < len(doc) and doc[i].lower_ == "the":
+    if i < len(doc) and doc[i].lower_ == "the" and doc[i].ent_iob_ != "B":
         i += 1
     if i >= len(doc) or doc[i].ent_type_ not in _ORG_LABELS or doc[i].ent_iob_ != "B":
         return None

@@ -1,0 +1,31 @@
+"""The registered kg_* factories and the pipeline's components, in order."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from kg.extractors import FACTORIES, PIPELINE, register
+
+EXPECTED = ["kg_causes", "kg_entities", "kg_events", "kg_paragraphs", "kg_posts", "kg_quotes"]
+
+
+def test_factories_registered_match_expected_list() -> None:
+    register()
+    registered = sorted(n for n in Language.factories if n.startswith("kg_"))
+    assert registered == EXPECTED
+    assert sorted(FACTORIES) == EXPECTED
+
+
+def test_factories_register_is_idempotent() -> None:
+    register()
+    register()
+    assert sorted(n for n in Language.factories if n.startswith("kg_")) == EXPECTED
+
+
+def test_factories_pipeline_order(nlp: Language) -> None:
+    names = nlp.pipe_names
+    kg = [n for n in names if n.startswith("kg_")]
+    assert kg == ["kg_paragraphs", *PIPELINE]
+    assert list(PIPELINE) == ["kg_entities", "kg_posts", "kg_quotes", "kg_events", "kg_causes"]
+    assert names.index("kg_paragraphs") < names.index("parser")
+    assert names.index("ner") < names.index("kg_entities")
