@@ -149,14 +149,27 @@ def query(query: str, store: Path | None, fmt: str) -> None:
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to bind; 0 picks a free one.")
 @click.option("--threads", type=int, default=None, help="WSGI worker threads.")
+@click.option(
+    "--update-token",
+    default=None,
+    help="Bearer token that enables SPARQL Update (default: KG_UPDATE_TOKEN; unset refuses).",
+)
 @_errors
-def serve(store: Path | None, host: str | None, port: int | None, threads: int | None) -> None:
+def serve(
+    store: Path | None,
+    host: str | None,
+    port: int | None,
+    threads: int | None,
+    update_token: str | None,
+) -> None:
     """Serve the SPARQL endpoint under waitress; prints `Serving on URL` first."""
     from waitress.server import create_server
 
     from kg.server import create_app
 
-    settings = _settings(store=store, host=host, port=port, threads=threads)
+    settings = _settings(
+        store=store, host=host, port=port, threads=threads, update_token=update_token
+    )
     app = create_app(settings)
     server: Any = create_server(
         app, host=settings.host, port=settings.port, threads=settings.threads

@@ -89,14 +89,14 @@ def runner() -> CliRunner:
 def _start_server(store: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
     command = [sys.executable, "-m", "kg", "serve", "--store", str(store)]
     command += ["--host", "127.0.0.1", "--port", "0", *extra]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     assert process.stdout is not None
     line = process.stdout.readline().strip()
     if not line.startswith("Serving on "):
         process.kill()
-        raise RuntimeError(
-            f"kg serve did not start: {line!r} {process.stderr.read() if process.stderr else ''}"
-        )
+        raise RuntimeError(f"kg serve did not start: {line!r}; run the command by hand to see why")
     url = line.removeprefix("Serving on ").rstrip("/")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -116,6 +116,9 @@ def _stop(process: subprocess.Popen[str]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 @pytest.fixture(scope="session")

@@ -6,24 +6,14 @@ Run it under waitress (``kg serve`` or ``waitress-serve --call kg.server:create_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Flask
 
 from kg.config import Settings
 from kg.server.errors import register_error_handlers
+from kg.server.services import Services, services
 from kg.server.sparql import sparql
-from kg.store import GraphStore
 
 __all__ = ["Services", "create_app", "services"]
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    """What the views use: the settings and the open store."""
-
-    settings: Settings
-    store: GraphStore
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -35,13 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings if settings is not None else Settings.from_env()
     app = Flask("kg")
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
-    app.extensions["kg"] = Services(settings, GraphStore(settings.store))
+    app.extensions["kg"] = Services.open(settings)
     app.register_blueprint(sparql)
     register_error_handlers(app)
     return app
-
-
-def services(app: Flask) -> Services:
-    """The kg services of an app made by create_app."""
-    found: Services = app.extensions["kg"]
-    return found

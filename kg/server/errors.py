@@ -7,11 +7,18 @@ import logging
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from kg.errors import KgError
+from kg.errors import AuthError, KgError
 
-__all__ = ["error_response", "register_error_handlers"]
+__all__ = ["ResultTooLarge", "error_response", "register_error_handlers"]
 
 log = logging.getLogger(__name__)
+
+
+class ResultTooLarge(HTTPException):
+    """A query result with more rows than the endpoint sends (``KG_MAX_ROWS``)."""
+
+    code = 413
+    description = "the query result is too large"
 
 
 def error_response(status: int, error: str, message: str) -> Response:
@@ -26,13 +33,18 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(KgError)
     def _kg_error(exc: KgError) -> Response:
-        return error_response(exc.http_status, type(exc).__name__, str(exc))
+        response = error_response(exc.http_status, type(exc).__name__, str(exc))
+        if isinstance(exc, AuthError):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="kg"'
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        response = error_response(exc.code or 500, exc.name, exc.description or exc.name)
-        if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
-            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        error = exc.name.replace(" ", "")
+        response = error_response(exc.code or 500, error, exc.description or exc.name)
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
         return response
 
     @app.errorhandler(Exception)

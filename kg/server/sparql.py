@@ -1,80 +1,72 @@
-"""SPARQL 1.1 Protocol queries at /sparql (GET, POST form, POST application/sparql-query)."""
+"""The SPARQL 1.1 Protocol at /sparql: queries (GET, POST form, POST application/sparql-query),
+updates (POST form, POST application/sparql-update; bearer token) and the service description.
+"""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+from functools import partial
+
 from flask import Blueprint, Response, current_app, request
 
-from kg.errors import InputError
-from kg.export import FORMATS, prefixes_for
-from kg.server.errors import error_response
+from kg.server.auth import check_update_token
+from kg.server.cors import add_cors_headers
+from kg.server.description import DESCRIPTION_PREFIXES, describe_service
+from kg.server.negotiation import Negotiation
+from kg.server.protocol import Operation, read_operation
+from kg.server.results import Limits, answer_query, write_graph
+from kg.server.services import Services, services
 
 __all__ = ["sparql"]
 
 sparql = Blueprint("sparql", __name__)
 
-_RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-    "application/json": ox.QueryResultsFormat.JSON,
-}
-_GRAPH_FORMATS = {spec.media_type: spec.native for spec in FORMATS}
-
-
-def _query_text() -> str:
-    if request.method == "GET":
-        text = request.args.get("query")
-    elif request.mimetype == "application/sparql-query":
-        text = request.get_data(as_text=True)
-    elif request.mimetype == "application/x-www-form-urlencoded":
-        text = request.form.get("query")
-    else:
-        raise InputError(f"unsupported content type {request.mimetype!r} for a SPARQL query")
-    if not text:
-        raise InputError("missing 'query' parameter")
-    return text
-
 
 @sparql.route("/sparql", methods=["GET", "POST"])
-def query() -> Response:
-    """Answer one SPARQL query, in the format the client accepts."""
-    if request.method == "POST" and request.mimetype not in (
-        "application/sparql-query",
-        "application/x-www-form-urlencoded",
-    ):
-        return error_response(415, "UnsupportedMediaType", f"cannot read {request.mimetype!r}")
-    text = _query_text()
-    kg = current_app.extensions["kg"]
-    result = kg.store.query(text, union=kg.settings.union_default_graph)
-    if isinstance(result, ox.QueryTriples):
-        return _graph_response(result, kg.settings.base_iri)
-    return _results_response(result)
+def endpoint() -> Response:
+    """Answer one SPARQL query or update; a bare GET gets the service description."""
+    operation = read_operation(request)
+    kg = services(current_app)
+    if operation is None:
+        return _description(kg)
+    if operation.kind == "update":
+        return _update(kg, operation)
+    settings = kg.settings
+    limits = Limits(settings.max_rows, settings.union_default_graph, settings.base_iri)
+    job = partial(answer_query, kg.store, operation, _negotiation(), limits)
+    answer = kg.runner.run(job)
+    return _response(answer.body, answer.media_type)
 
 
-def _results_response(result: ox.QuerySolutions | ox.QueryBoolean) -> Response:
-    media = request.accept_mimetypes.best_match(list(_RESULT_FORMATS))
-    if media is None:
-        return error_response(406, "NotAcceptable", "no acceptable SPARQL results format")
-    body = result.serialize(None, _RESULT_FORMATS[media])
-    content_type = media if media != "application/json" else "application/sparql-results+json"
-    return Response(body, content_type=f"{content_type}; charset=utf-8")
+def _negotiation() -> Negotiation:
+    return Negotiation(request.accept_mimetypes, tuple(request.values.getlist("format")))
 
 
-def _graph_response(result: ox.QueryTriples, base: str) -> Response:
-    media = request.accept_mimetypes.best_match(list(_GRAPH_FORMATS), default="text/turtle")
-    if media is None:
-        return error_response(406, "NotAcceptable", "no acceptable RDF format")
-    fmt = _GRAPH_FORMATS[media]
-    prefixes = prefixes_for(base) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    body = ox.serialize(result, None, fmt, prefixes=prefixes)
-    return Response(body, content_type=f"{media}; charset=utf-8")
+def _response(body: bytes, media_type: str) -> Response:
+    response = Response(body, content_type=f"{media_type}; charset=utf-8")
+    response.vary.add("Accept")
+    return response
+
+
+def _update(kg: Services, operation: Operation) -> Response:
+    check_update_token(kg.settings.update_token, request.headers.get("Authorization"))
+    kg.store.update(operation.text)
+    return Response(status=204)
+
+
+def _description(kg: Services) -> Response:
+    choice = _negotiation().choose("graph")
+    triples = describe_service(request.base_url, kg.settings)
+    return _response(write_graph(triples, choice.native, DESCRIPTION_PREFIXES), choice.media_type)
+
+
+@sparql.after_request
+def _cors(response: Response) -> Response:
+    allowed = services(current_app).settings.cors_origins
+    return add_cors_headers(response, allowed, request.headers.get("Origin"), request.method)
 
 
 @sparql.route("/health")
 def health() -> Response:
     """Liveness: the store answers a trivial query."""
-    kg = current_app.extensions["kg"]
-    kg.store.query("ASK { }")
+    services(current_app).store.query("ASK { }")
     return Response('{"status": "ok"}', content_type="application/json")

@@ -1,0 +1,93 @@
+"""Queries under a deadline: each runs in its own thread; the request waits at most the timeout.
+
+pyoxigraph cannot interrupt a running query. On timeout the request gets a 503 and the query's
+thread is told to stop; it notices between two result rows, so a query that computes for long
+before its first row (a big ORDER BY or aggregate) keeps its thread busy until it ends. Those
+threads are capped: past ``max_running`` queries still running, new ones get a 503 straight away.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TypeVar
+
+from werkzeug.exceptions import ServiceUnavailable
+
+from kg.errors import QueryTimeout
+
+__all__ = ["QueryRunner"]
+
+T = TypeVar("T")
+
+
+class QueryRunner:
+    """Runs jobs in threads under a timeout, with at most max_running at once."""
+
+    def __init__(self, timeout_s: float, max_running: int) -> None:
+        self.timeout_s = timeout_s
+        self._slots = threading.BoundedSemaphore(max(1, max_running))
+        self._running: dict[threading.Thread, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def run(self, job: Callable[[threading.Event], T]) -> T:
+        """The job's result, or its exception, if it ends within the timeout.
+
+        Raises:
+            QueryTimeout: the job did not end in time (it is told to stop).
+            ServiceUnavailable: too many jobs still running.
+        """
+        if not self._slots.acquire(blocking=False):
+            raise ServiceUnavailable(
+                "too many queries are still running (timed-out queries finish in the "
+                "background); retry shortly",
+                retry_after=max(1, round(self.timeout_s)),
+            )
+        future: Future[T] = Future()
+        cancelled = threading.Event()
+        thread = threading.Thread(
+            target=self._work, args=(job, cancelled, future), name="kg-query", daemon=True
+        )
+        with self._lock:
+            self._running[thread] = cancelled
+        thread.start()
+        try:
+            return future.result(timeout=self.timeout_s)
+        except TimeoutError as exc:
+            cancelled.set()
+            raise QueryTimeout(
+                f"the query ran past {self.timeout_s:g} s (KG_QUERY_TIMEOUT_S); "
+                "add a LIMIT, narrow its patterns or raise the timeout"
+            ) from exc
+
+    def close(self, wait_s: float = 5.0) -> None:
+        """Tell every running job to stop and wait up to wait_s for each."""
+        with self._lock:
+            running = list(self._running.items())
+        for _, cancelled in running:
+            cancelled.set()
+        for thread, _ in running:
+            thread.join(wait_s)
+
+    def _work(
+        self, job: Callable[[threading.Event], T], cancelled: threading.Event, future: Future[T]
+    ) -> None:
+        try:
+            future.set_result(job(cancelled))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting request thread
+            future.set_exception(_without_frames(exc))
+        finally:
+            with self._lock:
+                self._running.pop(threading.current_thread(), None)
+            self._slots.release()
+
+
+def _without_frames(exc: BaseException) -> BaseException:
+    """exc with its tracebacks dropped: their frames hold pyoxigraph results, which must be
+    freed in the thread that made them (and would keep the store open)."""
+    link: BaseException | None = exc
+    while link is not None:
+        link.__traceback__ = None
+        link = link.__cause__ or link.__context__
+    return exc
