@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from pathlib import Path
 
 from kg.relations import WEIGHTS_DIR, train
@@ -20,6 +21,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=WEIGHTS_DIR)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     metrics = train(args.data / "train.json", args.data / "dev.json", args.out, args.seed)
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     for name in ("end_to_end", "gold_entities"):

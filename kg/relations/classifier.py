@@ -63,9 +63,10 @@ def fit_logistic(
     epochs: int = 15,
     l2: float = 1e-4,
     seed: int = 0,
+    min_count: int = 1,
 ) -> LogisticModel:
     """Fit by AdaGrad SGD on log loss with L2; deterministic for a given seed."""
-    vocabulary = _vocabulary(instances, min_count=1)
+    vocabulary = _vocabulary(instances, min_count)
     model = LogisticModel(vocabulary, np.zeros(len(vocabulary)))
     rows = [np.unique(model._columns(f)) for f in instances]
     squares = np.full(len(vocabulary), 1e-8)

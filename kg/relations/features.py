@@ -71,10 +71,24 @@ def _between_features(doc: Doc, left: Span, right: Span, order: str) -> list[str
     return feats
 
 
+def _word(doc: Doc, i: int) -> str:
+    return doc[i].lower_ if 0 <= i < len(doc) else "<s>"
+
+
 def _context_features(doc: Doc, left: Span, right: Span) -> list[str]:
-    before = doc[left.start - 1].lower_ if left.start > 0 else "<s>"
-    after = doc[right.end].lower_ if right.end < len(doc) else "</s>"
-    return [f"l1={before}", f"r1={after}"]
+    feats = [f"l1={_word(doc, left.start - 1)}", f"r1={_word(doc, right.end)}"]
+    feats += [f"l2={_word(doc, left.start - 2)}_{_word(doc, left.start - 1)}"]
+    feats += [f"r2={_word(doc, right.end)}_{_word(doc, right.end + 1)}"]
+    for name, span in (("L", left), ("R", right)):
+        if _word(doc, span.start - 1) == "(" and _word(doc, span.end) == ")":
+            feats.append(f"paren{name}")
+    return feats
+
+
+def _overlap_features(h: Span, t: Span) -> list[str]:
+    """Whether the arguments share a word stem ("Haitian Parliament" and "Haiti")."""
+    stems = {w.lower_[:4] for w in h if len(w) >= 4 and w.is_alpha}
+    return ["overlap"] if any(w.lower_[:4] in stems for w in t if len(w) >= 4) else []
 
 
 def _between_entities(others: Sequence[EntitySpan], lo: int, hi: int) -> list[str]:
@@ -92,6 +106,7 @@ def pair_features(
     feats = [f"order={order}", *_argument_features("h", h), *_argument_features("t", t)]
     feats += _between_features(doc, left, right, order)
     feats += _context_features(doc, left, right)
+    feats += _overlap_features(h, t)
     feats += _between_entities(entities, left.end, right.start)
     feats += _path_features(h.root, t.root)
     return ["bias", *feats]

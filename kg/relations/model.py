@@ -17,14 +17,13 @@ from spacy.tokens import Doc
 
 from kg.errors import InputError
 from kg.relations.classifier import LogisticModel
-from kg.relations.data import ENTITY_TYPES, RELATION_TYPES, EntitySpan, Relation, Sentence
-from kg.relations.ner import BASE_MODEL, doc_from_tokens, ner_component
+from kg.relations.data import RELATION_TYPES, EntitySpan, Relation, Sentence
+from kg.relations.ner import BASE_MODEL, doc_from_tokens, ensemble_entities
 from kg.relations.pairs import predict_relations
 
 __all__ = ["WEIGHTS_DIR", "RelationModel", "load_relation_model"]
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
-_BEAM_WIDTH = 16
 
 
 class RelationModel:
@@ -45,15 +44,8 @@ class RelationModel:
         return self.parser(doc_from_tokens(self.parser, text_or_tokens))
 
     def entities(self, doc: Doc) -> list[EntitySpan]:
-        """CoNLL04 entities of a doc, with the recogniser's beam probability as score."""
-        ner = ner_component(self.ner)
-        found = self.ner(Doc(doc.vocab, words=[t.text for t in doc]))
-        probs = ner.scored_ents(ner.beam_parse([found.copy()], beam_width=_BEAM_WIDTH))[0]
-        return [
-            EntitySpan(e.start, e.end, e.label_, min(1.0, probs.get((e.start, e.end, e.label_), 0)))
-            for e in found.ents
-            if e.label_ in ENTITY_TYPES
-        ]
+        """CoNLL04 entities of a doc; the score is the share of recognisers that agree."""
+        return ensemble_entities(self.ner, [[t.text for t in doc]])[0]
 
     def relations(
         self, doc: Doc, entities: Sequence[EntitySpan], split: bool = True

@@ -23,7 +23,14 @@ from spacy.tokens import Doc
 from kg.relations.classifier import LogisticModel, fit_logistic
 from kg.relations.data import RELATION_TYPES, EntitySpan, Sentence, read_conll04
 from kg.relations.evaluate import Report, score
-from kg.relations.ner import BASE_MODEL, doc_from_tokens, new_ner_pipeline, train_ner
+from kg.relations.ner import (
+    BASE_MODEL,
+    doc_from_tokens,
+    ensemble_entities,
+    ensemble_pipeline,
+    new_ner_pipeline,
+    train_ner,
+)
 from kg.relations.pairs import candidates, labelled_features, predict_relations
 
 __all__ = ["TrainConfig", "main", "train"]
@@ -36,8 +43,9 @@ class TrainConfig:
     """Hyperparameters; the defaults produce the packaged weights."""
 
     ner_epochs: int = 15
+    ner_members: int = 3
     relation_epochs: int = 10
-    l2: float = 1e-3
+    l2: float = 3e-3
     thresholds: tuple[float, ...] = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
@@ -84,10 +92,13 @@ def _best_threshold(
 def _fit_ner(
     train: Sequence[Sentence], dev: Sequence[Sentence], config: TrainConfig, seed: int
 ) -> Language:
-    nlp = new_ner_pipeline()
-    best, history = train_ner(nlp, train, dev, config.ner_epochs, seed)
-    logger.info("ner dev F1 by epoch: %s", [round(f, 4) for f in history])
-    return nlp.from_bytes(best)
+    members = []
+    for k in range(config.ner_members):
+        nlp = new_ner_pipeline()
+        best, history = train_ner(nlp, train, dev, config.ner_epochs, seed + k)
+        logger.info("ner %d dev F1 by epoch: %s", k, [round(f, 4) for f in history])
+        members.append(nlp.from_bytes(best))
+    return ensemble_pipeline(members)
 
 
 def _parse(nlp: Language, sentences: Sequence[Sentence]) -> list[Doc]:
@@ -124,11 +135,7 @@ def train(
     train_docs, dev_docs = _parse(parser, train_set), _parse(parser, dev_set)
     instances, labels = _relation_data(train_set, train_docs)
     model = fit_logistic(instances, labels, config.relation_epochs, config.l2, seed)
-    predicted = [
-        [e for e in doc.ents if e.label_ in {"Loc", "Org", "Other", "Peop"}]
-        for doc in ner.pipe(doc_from_tokens(ner, s.tokens) for s in dev_set)
-    ]
-    entities = [[EntitySpan(e.start, e.end, e.label_) for e in ents] for ents in predicted]
+    entities = ensemble_entities(ner, [s.tokens for s in dev_set])
     threshold = _best_threshold(model, dev_set, dev_docs, entities, config.thresholds)
     reports = _reports(model, threshold, dev_set, dev_docs, entities)
     seconds = time.perf_counter() - started

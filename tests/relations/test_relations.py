@@ -216,7 +216,9 @@ def test_train_runs_end_to_end_on_tiny_data(tmp_path: Path) -> None:
     data.write_text(json.dumps(_TINY), encoding="utf-8")
     assert len(read_conll04(data)) == 3
     out = tmp_path / "model"
-    metrics = train(data, data, out, seed=1, config=TrainConfig(ner_epochs=1, relation_epochs=1))
+    metrics = train(
+        data, data, out, seed=1, config=TrainConfig(ner_epochs=1, ner_members=2, relation_epochs=1)
+    )
     assert {"end_to_end", "gold_entities", "threshold", "train_seconds"} <= set(metrics)
     assert json.loads(json.dumps(metrics))["seed"] == 1
     reloaded = load_relation_model(out)
