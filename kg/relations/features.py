@@ -42,6 +42,8 @@ def _path_features(a: Token, b: Token) -> list[str]:
     feats.append(f"top={top.lemma_.lower()}")
     feats += [f"pl={t.lemma_.lower()}" for t in inner]
     feats += [f"pv={t.lemma_.lower()}" for t in inner if t.pos_ in {"VERB", "NOUN"}]
+    edges = [*ups, top.lemma_.lower(), *downs]
+    feats += [f"pe={a}/{b}" for a, b in itertools.pairwise(edges)]
     return feats
 
 

@@ -49,4 +49,10 @@ def predict_relations(
         p = model.probability(labelled_features(doc, entities, head, tail, label))
         if p >= thresholds.get(label, 0.5):
             found.append(Relation(head, tail, label, p))
-    return found
+    return _one_direction(found)
+
+
+def _one_direction(relations: list[Relation]) -> list[Relation]:
+    """Of two opposite relations between the same entities, keep the more probable one."""
+    score = {(r.head, r.tail): r.score for r in relations}
+    return [r for r in relations if score.get((r.tail, r.head), -1.0) < r.score]

@@ -45,8 +45,9 @@ class TrainConfig:
     ner_epochs: int = 15
     ner_members: int = 3
     relation_epochs: int = 10
+    relation_members: int = 15
     l2: float = 3e-3
-    thresholds: tuple[float, ...] = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+    thresholds: tuple[float, ...] = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
 
 
 def _relation_data(
@@ -134,7 +135,9 @@ def train(
     parser = spacy.load(BASE_MODEL, exclude=["ner"])
     train_docs, dev_docs = _parse(parser, train_set), _parse(parser, dev_set)
     instances, labels = _relation_data(train_set, train_docs)
-    model = fit_logistic(instances, labels, config.relation_epochs, config.l2, seed)
+    model = fit_logistic(
+        instances, labels, config.relation_epochs, config.l2, config.relation_members, seed
+    )
     entities = ensemble_entities(ner, [s.tokens for s in dev_set])
     threshold = _best_threshold(model, dev_set, dev_docs, entities, config.thresholds)
     reports = _reports(model, threshold, dev_set, dev_docs, entities)

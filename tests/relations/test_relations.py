@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import InputError
 from kg.relations import (
     WEIGHTS_DIR,
     EntitySpan,
@@ -18,7 +19,9 @@ from kg.relations import (
     score,
     train,
 )
+from kg.relations.classifier import LogisticModel, fit_logistic
 from kg.relations.data import read_conll04
+from kg.relations.ner import vote_entities
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +228,29 @@ def test_train_runs_end_to_end_on_tiny_data(tmp_path: Path) -> None:
     sentence = reloaded.predict(["Ann", "Lee", "lives", "in", "Ohio", "."])
     assert sentence.tokens[0] == "Ann"
     assert all(0.0 <= r.score <= 1.0 for r in sentence.relations)
+
+
+def test_vote_entities_keeps_majority_and_scores_share() -> None:
+    peop, org = EntitySpan(0, 2, "Peop"), EntitySpan(3, 5, "Org")
+    members = [[peop, org], [peop, EntitySpan(3, 4, "Org")], [peop]]
+    voted = vote_entities(members)
+    assert [(e.start, e.end, e.label) for e in voted] == [(0, 2, "Peop")]
+    assert voted[0].score == 1.0
+    assert vote_entities([[peop, org], [org], []]) == [EntitySpan(3, 5, "Org", 2 / 3)]
+
+
+def test_logistic_model_learns_and_round_trips(tmp_path: Path) -> None:
+    instances = [["bias", "kill"], ["bias", "visit"]] * 20
+    labels = [1, 0] * 20
+    model = fit_logistic(instances, labels, epochs=5, members=3, seed=0)
+    assert model.probability(["bias", "kill"]) > 0.8 > 0.2 > model.probability(["bias", "visit"])
+    model.save(tmp_path / "m.npz")
+    again = LogisticModel.load(tmp_path / "m.npz")
+    assert again.probability(["bias", "kill", "unseen"]) == model.probability(["bias", "kill"])
+
+
+def test_read_conll04_rejects_malformed_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"tokens": ["a"]}]', encoding="utf-8")
+    with pytest.raises(InputError, match="cannot read CoNLL04 JSON"):
+        read_conll04(bad)
