@@ -1,8 +1,9 @@
 """Train the CoNLL04 extractor: ``python -m kg.relations.train TRAIN DEV OUT [--seed N]``.
 
-Steps: fine-tune the entity recogniser (best dev epoch kept), parse both splits with the base
-model, fit the relation classifier on gold train entities, then choose the decision threshold
-that maximises end-to-end strict relation F1 on dev (predicted entities). Writes ``ner/``,
+Steps: fine-tune ``ner_members`` entity recognisers with seeds ``seed, seed + 1, ...`` (each
+keeps its best dev epoch), parse both splits with the base model, fit the bagged relation
+classifier on gold train entities, then choose the decision threshold that maximises end-to-end
+strict relation F1 on dev (majority-vote entities). Writes ``ner/``,
 ``relations.npz`` and ``meta.json`` into the output directory and returns the metrics.
 """
 
