@@ -1,0 +1,58 @@
+"""Candidate relations between the entities of a sentence, and their classification.
+
+A candidate is an ordered entity pair whose types fit a relation's signature (CoNLL04's
+relations each have one: ``Work_For(Peop, Org)`` and so on), so each pair has at most one
+candidate label per direction. Features are prefixed with that label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from spacy.tokens import Doc
+
+from kg.relations.classifier import LogisticModel
+from kg.relations.data import RELATION_SIGNATURES, EntitySpan, Relation
+from kg.relations.features import pair_features
+
+__all__ = ["candidates", "labelled_features", "predict_relations"]
+
+
+def candidates(entities: Sequence[EntitySpan]) -> list[tuple[int, int, str]]:
+    """(head index, tail index, relation label) for every type-compatible ordered pair."""
+    found = []
+    for i, head in enumerate(entities):
+        for j, tail in enumerate(entities):
+            for label, (htype, ttype) in RELATION_SIGNATURES.items():
+                if i != j and head.label == htype and tail.label == ttype:
+                    found.append((i, j, label))
+    return found
+
+
+def labelled_features(
+    doc: Doc, entities: Sequence[EntitySpan], head: int, tail: int, label: str
+) -> list[str]:
+    """The pair's features, each prefixed with the candidate relation label."""
+    feats = pair_features(doc, entities[head], entities[tail], entities)
+    return [f"{label}:{f}" for f in feats]
+
+
+def predict_relations(
+    model: LogisticModel,
+    thresholds: Mapping[str, float],
+    doc: Doc,
+    entities: Sequence[EntitySpan],
+) -> list[Relation]:
+    """Relations whose probability reaches their label's threshold."""
+    found = []
+    for head, tail, label in candidates(entities):
+        p = model.probability(labelled_features(doc, entities, head, tail, label))
+        if p >= thresholds.get(label, 0.5):
+            found.append(Relation(head, tail, label, p))
+    return _one_direction(found)
+
+
+def _one_direction(relations: list[Relation]) -> list[Relation]:
+    """Of two opposite relations between the same entities, keep the more probable one."""
+    score = {(r.head, r.tail): r.score for r in relations}
+    return [r for r in relations if score.get((r.tail, r.head), -1.0) < r.score]
