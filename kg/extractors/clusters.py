@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from kg.extractors.mentions import NameMention
 from kg.iri import normalise_label
@@ -45,7 +46,7 @@ class Cluster:
 
 
 @cache
-def _nicknamer() -> object:
+def _nicknamer() -> Any:
     from nicknames import NickNamer
 
     return NickNamer()
@@ -55,13 +56,13 @@ def _same_given_name(a: str, b: str) -> bool:
     if a == b:
         return True
     namer = _nicknamer()
-    return b in namer.nicknames_of(a) or a in namer.nicknames_of(b)  # type: ignore[attr-defined]
+    return b in namer.nicknames_of(a) or a in namer.nicknames_of(b)
 
 
 def is_given_name(word: str) -> bool:
     """True for a known English given name or nickname."""
     namer = _nicknamer()
-    return bool(namer.nicknames_of(word) or namer.canonicals_of(word))  # type: ignore[attr-defined]
+    return bool(namer.nicknames_of(word) or namer.canonicals_of(word))
 
 
 def _personal(mention: NameMention) -> bool:

@@ -8,6 +8,7 @@ then after ``ner``: ``kg_entities`` → ``kg_posts`` (holders, coreference, Post
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 from spacy.tokens import Doc
 
@@ -120,11 +121,11 @@ class EventFinder:
         return doc
 
 
-def _with_times(events: list[Event], published: object) -> list[Fact]:
+def _with_times(events: list[Event], published: date | None) -> list[Fact]:
     out: list[Fact] = []
     for event in events:
         if event.time is not None:
-            value = normalise_time(event.time.text, published)  # type: ignore[arg-type]
+            value = normalise_time(event.time.text, published)
             event = dataclasses.replace(event, time=dataclasses.replace(event.time, value=value))
         out.append(event)
     return out

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from kg.extractors.lexicon import Lexicon
-from kg.extractors.quotes import Quotation, _medium
+from kg.extractors.quotes import Quotation, medium_of
 from kg.extractors.spans import entity_at, evidence
 from kg.model import EntityType, Event, EventType, Modality, TimeExpr
 
@@ -331,7 +331,7 @@ def _report(
         if quote is None or quote.verb is None:
             return None, None, None
         verb, speaker = quote.verb, quote.speaker
-    medium = _medium(verb, lexicon)
+    medium = medium_of(verb, lexicon)
     if speaker is None or speaker == agent:
         return speaker, medium, None
     return speaker, medium, speaker

@@ -9,7 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from kg.extractors.lexicon import Lexicon
-from kg.extractors.spans import evidence
+from kg.extractors.spans import evidence, sentence_index
 from kg.iri import normalise_label
 from kg.model import Entity, EntityType, Fact, LocatedIn, Mention
 
@@ -52,7 +52,7 @@ def find_forces(
             label = f"{label} in {doc[place.i : place.i + 1].text}"
         key = f"{EntityType.ORGANIZATION.value}:{normalise_label(label)}"
         span = doc[start : (place.i if place is not None else noun.i) + 1]
-        mention = Mention(span.text, span.start_char, span.end_char, 0)
+        mention = Mention(span.text, span.start_char, span.end_char, sentence_index(doc, noun))
         entities.setdefault(key, Entity(key, EntityType.ORGANIZATION, label, (), (mention,)))
         tokens.update(dict.fromkeys(range(start, noun.i + 1), key))
         if place is not None:

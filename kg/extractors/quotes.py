@@ -16,7 +16,7 @@ from kg.extractors.lexicon import Lexicon
 from kg.extractors.spans import entity_at, evidence
 from kg.model import Fact, Quote
 
-__all__ = ["EXTRACTOR", "Quotation", "find_quotations", "quote_facts"]
+__all__ = ["EXTRACTOR", "Quotation", "find_quotations", "medium_of", "quote_facts"]
 
 EXTRACTOR = "kg_quotes"
 _OPEN = {"\u201c": "\u201d", '"': '"', "\u2018\u2018": "\u2019\u2019", "``": "''"}
@@ -88,7 +88,8 @@ def _continues(doc: Doc, previous: Quotation, start: int) -> bool:
     return previous.speaker is not None and "\n\n" not in between
 
 
-def _medium(verb: Token, lexicon: Lexicon) -> str | None:
+def medium_of(verb: Token, lexicon: Lexicon) -> str | None:
+    """The medium a verb of saying names ("tweeted") or its phrases mention ("in a letter")."""
     media = lexicon.verb_media.get(verb.lemma_.lower())
     if media is not None and verb.lemma_.lower() != "write":
         return media
@@ -111,6 +112,8 @@ def quote_facts(doc: Doc, quotations: list[Quotation], lexicon: Lexicon) -> list
         text = span.text.strip().rstrip(",").strip()
         proof = evidence(span, EXTRACTOR, 0.9 if quote.verb.sent == span[0].sent else 0.75)
         facts.append(
-            Quote(quote.speaker, text, quote.verb.text, proof, medium=_medium(quote.verb, lexicon))
+            Quote(
+                quote.speaker, text, quote.verb.text, proof, medium=medium_of(quote.verb, lexicon)
+            )
         )
     return facts

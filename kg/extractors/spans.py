@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -17,6 +18,7 @@ _DOC_EXTENSIONS: dict[str, Any] = {
     "kg_token_entity": None,
     "kg_holders": None,
     "kg_quotations": None,
+    "kg_sentence_starts": None,
     "kg_facts": None,
 }
 
@@ -35,11 +37,11 @@ def article_of(doc: Doc) -> Article:
 
 
 def sentence_index(doc: Doc, token: Token) -> int:
-    """Index of the sentence holding token."""
-    for index, sent in enumerate(doc.sents):
-        if sent.start <= token.i < sent.end:
-            return index
-    return 0
+    """Index of the sentence holding token (sentence starts are computed once per Doc)."""
+    starts = doc._.kg_sentence_starts
+    if starts is None:
+        starts = doc._.kg_sentence_starts = [sent.start for sent in doc.sents]
+    return max(bisect_right(starts, token.i) - 1, 0)
 
 
 def evidence(span: Span, extractor: str, confidence: float) -> Evidence:
