@@ -1,7 +1,9 @@
 """Evaluating one query into a complete response body, before any byte is sent.
 
-Solutions are read row by row (so a cancelled query stops at the next row and the row cap is
-enforced), kept as SPARQL TSV (lossless), then written in the negotiated format by pyoxigraph.
+Solutions are written natively by pyoxigraph as SPARQL TSV (lossless) into a guard that stops
+the query at its next write once it is cancelled or past the row cap; the TSV is then parsed and
+written natively in the negotiated format. Both passes stay in Rust (about 2.7x faster than
+reading the rows in Python: docs/benchmarks.md). Triples are collected one by one.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def answer_query(
     choice = negotiation.choose("results")
     if isinstance(result, ox.QuerySolutions):
         tsv = _as_tsv(result, limits.max_rows, cancelled)
+        if choice.native == ox.QueryResultsFormat.TSV:
+            return Answer(tsv, choice.media_type)
         result = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
     return Answer(_write_results(result, choice.native), choice.media_type)
 
@@ -101,13 +105,30 @@ def _dataset(operation: Operation, union: bool) -> dict[str, Any]:
     return {"union": False, "default_graph": default, "named_graphs": named}
 
 
+class _GuardedBuffer:
+    """A binary sink for pyoxigraph that counts TSV rows and stops a cancelled query."""
+
+    def __init__(self, max_rows: int, cancelled: threading.Event) -> None:
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.max_rows = max_rows
+        self.cancelled = cancelled
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        self.lines += chunk.count(b"\n")
+        _check(self.lines - 1, self.max_rows, self.cancelled, "rows")
+        self.parts.append(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the parts are joined at the end."""
+
+
 def _as_tsv(solutions: ox.QuerySolutions, max_rows: int, cancelled: threading.Event) -> bytes:
-    variables = solutions.variables
-    lines = ["\t".join(str(v) for v in variables)]
-    for count, row in enumerate(solutions, start=1):
-        _check(count, max_rows, cancelled, "rows")
-        lines.append("\t".join("" if row[v] is None else str(row[v]) for v in variables))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    sink = _GuardedBuffer(max_rows, cancelled)
+    solutions.serialize(sink, ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+    return b"".join(sink.parts)
 
 
 def _collect(
