@@ -20,7 +20,7 @@ from kg.extractors.forces import find_forces
 from kg.extractors.lexicon import load_lexicon
 from kg.extractors.merge import merge_events
 from kg.extractors.posts import find_holders, holder_facts
-from kg.extractors.quotes import find_quotations, quote_facts
+from kg.extractors.quotes import find_quotations, indirect_quote_facts, quote_facts
 from kg.extractors.spans import article_of
 from kg.extractors.timex import normalise_time
 from kg.extractors.titles import Title
@@ -102,6 +102,7 @@ class QuoteFinder:
         lexicon = load_lexicon()
         doc._.kg_quotations = find_quotations(doc, lexicon)
         doc._.kg_facts.extend(quote_facts(doc, doc._.kg_quotations, lexicon))
+        doc._.kg_facts.extend(indirect_quote_facts(doc, doc._.kg_quotations, lexicon))
         return doc
 
 

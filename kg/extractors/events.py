@@ -68,7 +68,7 @@ def _subject(verb: Token, depth: int = 0) -> tuple[Token | None, bool]:
             return child, False
         if child.dep_ == "nsubjpass":
             return child, True
-    if depth < 3 and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+    if depth < 3 and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i:
         obj = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
         if verb.dep_ == "xcomp" and obj is not None:
             return obj, False
@@ -110,7 +110,7 @@ def _entity_in(tokens: Iterator[Token] | list[Token], kind: EntityType) -> str |
 
 def _modality(trigger: Token, lexicon: Lexicon) -> Modality:
     """Negated when anything up the clause chain denies it, else planned, else asserted."""
-    found = {_own_modality(token, token is trigger, lexicon) for token in _modal_chain(trigger)}
+    found = {_own_modality(token, token.i == trigger.i, lexicon) for token in _modal_chain(trigger)}
     for modality in (Modality.NEGATED, Modality.PLANNED):
         if modality in found:
             return modality
@@ -120,7 +120,7 @@ def _modality(trigger: Token, lexicon: Lexicon) -> Modality:
 def _modal_chain(trigger: Token) -> Iterator[Token]:
     token, hops = trigger, 0
     yield token
-    while hops < 4 and token.dep_ in _MODAL_CLIMB and token.head is not token:
+    while hops < 4 and token.dep_ in _MODAL_CLIMB and token.head.i != token.i:
         token, hops = token.head, hops + 1
         yield token
 
@@ -144,7 +144,7 @@ def _speech_parent(trigger: Token, lexicon: Lexicon) -> Token | None:
         return trigger.head
     token = trigger
     for _ in range(3):
-        if token.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or token.head is token:
+        if token.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or token.head.i == token.i:
             return None
         token = token.head
         if token.lemma_.lower() in lexicon.speech_verbs:

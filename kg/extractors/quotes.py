@@ -16,7 +16,14 @@ from kg.extractors.lexicon import Lexicon
 from kg.extractors.spans import entity_at, evidence
 from kg.model import Fact, Quote
 
-__all__ = ["EXTRACTOR", "Quotation", "find_quotations", "medium_of", "quote_facts"]
+__all__ = [
+    "EXTRACTOR",
+    "Quotation",
+    "find_quotations",
+    "indirect_quote_facts",
+    "medium_of",
+    "quote_facts",
+]
 
 EXTRACTOR = "kg_quotes"
 _OPEN = {"\u201c": "\u201d", '"': '"', "\u2018\u2018": "\u2019\u2019", "``": "''"}
@@ -117,3 +124,43 @@ def quote_facts(doc: Doc, quotations: list[Quotation], lexicon: Lexicon) -> list
             )
         )
     return facts
+
+
+def indirect_quote_facts(doc: Doc, quotations: list[Quotation], lexicon: Lexicon) -> list[Fact]:
+    """Reported speech: a verb of saying whose subject is an entity and whose clausal
+    complement lies outside any quotation marks ("the minister said that talks had failed")."""
+    quoted = {i for q in quotations for i in range(q.start - 1, q.end + 1)}
+    facts: list[Fact] = []
+    for verb in doc:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in lexicon.speech_verbs:
+            continue
+        clause = _reported_clause(verb, lexicon)
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        speaker = entity_at(subject) if subject is not None else None
+        if clause is None or speaker is None or clause.i in quoted:
+            continue
+        start = clause.left_edge.i
+        if doc[start].dep_ == "mark":
+            start += 1
+        span = doc[start : clause.right_edge.i + 1]
+        if sum(1 for t in span if t.is_alpha) < _MIN_WORDS:
+            continue
+        proof = evidence(span, EXTRACTOR, 0.7)
+        medium = medium_of(verb, lexicon)
+        facts.append(Quote(speaker, span.text, verb.text, proof, medium=medium, direct=False))
+    return facts
+
+
+def _reported_clause(verb: Token, lexicon: Lexicon) -> Token | None:
+    """The verb's complement clause; also "wrote in a letter that ...", which the parser often
+    hangs on the medium noun as a relative clause introduced by the marker "that"."""
+    clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if clause is not None:
+        return clause
+    for noun in (t for t in verb.subtree if t.dep_ == "pobj" and t.head.head.i == verb.i):
+        if noun.lemma_.lower() not in lexicon.noun_media:
+            continue
+        for relcl in (c for c in noun.children if c.dep_ == "relcl"):
+            if any(c.dep_ == "mark" and c.lower_ == "that" for c in relcl.children):
+                return relcl
+    return None
