@@ -8,7 +8,7 @@ from functools import partial
 
 from flask import Blueprint, Response, current_app, request
 
-from kg.server.auth import check_update_token
+from kg.server.auth import check_write_access
 from kg.server.cors import add_cors_headers
 from kg.server.description import DESCRIPTION_PREFIXES, describe_service
 from kg.server.negotiation import Negotiation
@@ -48,7 +48,7 @@ def _response(body: bytes, media_type: str) -> Response:
 
 
 def _update(kg: Services, operation: Operation) -> Response:
-    check_update_token(kg.settings.update_token, request.headers.get("Authorization"))
+    check_write_access(kg.settings, request.headers.get("Authorization"), "SPARQL Update")
     kg.store.update(operation.text)
     return Response(status=204)
 
