@@ -13,6 +13,7 @@ from kg.server.errors import register_error_handlers
 from kg.server.gsp import graph_store
 from kg.server.services import Services, services
 from kg.server.sparql import sparql
+from kg.server.void import void
 
 __all__ = ["Services", "create_app", "services"]
 
@@ -29,5 +30,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["kg"] = Services.open(settings)
     app.register_blueprint(sparql)
     app.register_blueprint(graph_store)
+    app.register_blueprint(void)
     register_error_handlers(app)
     return app
