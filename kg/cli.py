@@ -146,37 +146,81 @@ def query(query: str, store: Path | None, fmt: str) -> None:
 
 @cli.command()
 @_store_option
-@click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Port to bind; 0 picks a free one.")
-@click.option("--threads", type=int, default=None, help="WSGI worker threads.")
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1; KG_HOST).")
+@click.option("--port", type=int, default=None, help="Port to bind; 0 picks a free one (KG_PORT).")
+@click.option("--threads", type=int, default=None, help="Threads per worker (KG_THREADS).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (KG_WORKERS); more than 1 runs gunicorn over a read-only store "
+    "and refuses writes.",
+)
 @click.option(
     "--update-token",
     default=None,
-    help="Bearer token that enables SPARQL Update (default: KG_UPDATE_TOKEN; unset refuses).",
+    help="Bearer token that enables SPARQL Update and Graph Store writes (KG_UPDATE_TOKEN; "
+    "unset refuses).",
 )
+@click.option(
+    "--timeout",
+    "query_timeout_s",
+    type=float,
+    default=None,
+    help="Seconds a query may run (KG_QUERY_TIMEOUT_S).",
+)
+@click.option("--max-rows", type=int, default=None, help="Most result rows (KG_MAX_ROWS).")
+@click.option(
+    "--max-running-queries",
+    type=int,
+    default=None,
+    help="Queries run at once per worker (KG_MAX_RUNNING_QUERIES).",
+)
+@click.option(
+    "--cors-origins",
+    default=None,
+    help="CORS origins: '*', space-separated origins or 'none' (KG_CORS_ORIGINS).",
+)
+@click.option(
+    "--union-default-graph/--no-union-default-graph",
+    default=None,
+    help="Default graph = union of all graphs, or the standard dataset (KG_UNION_DEFAULT_GRAPH).",
+)
+@click.option(
+    "--service-allowlist",
+    default=None,
+    help="Comma-separated endpoint IRIs or prefixes SERVICE may call (KG_SERVICE_ALLOWLIST).",
+)
+@click.option("--base-iri", default=None, help="Base of kg's IRIs (KG_BASE_IRI).")
 @_errors
-def serve(
-    store: Path | None,
-    host: str | None,
-    port: int | None,
-    threads: int | None,
-    update_token: str | None,
-) -> None:
-    """Serve the SPARQL endpoint under waitress; prints `Serving on URL` first."""
+def serve(**options: Any) -> None:
+    """Serve the SPARQL endpoint (waitress; gunicorn with --workers > 1); prints `Serving on URL`
+    first."""
+    settings = _settings(**options)
+    if settings.workers > 1:
+        from kg.server.production import serve_workers
+
+        serve_workers(settings, _announce)
+        return
+    _serve_waitress(settings)
+
+
+def _announce(url: str) -> None:
+    click.echo(f"Serving on {url}", nl=True)
+    sys.stdout.flush()
+
+
+def _serve_waitress(settings: Settings) -> None:
     from waitress.server import create_server
 
     from kg.server import create_app
 
-    settings = _settings(
-        store=store, host=host, port=port, threads=threads, update_token=update_token
-    )
     app = create_app(settings)
     server: Any = create_server(
         app, host=settings.host, port=settings.port, threads=settings.threads
     )
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
-    click.echo(f"Serving on http://{shown}:{server.effective_port}/", nl=True)
-    sys.stdout.flush()
+    _announce(f"http://{shown}:{server.effective_port}/")
     try:
         server.run()
     except KeyboardInterrupt:

@@ -70,6 +70,16 @@ class Settings:
         "KG_CORS_ORIGINS",
         "Browser origins allowed to query (CORS): '*', space-separated origins, or 'none'.",
     )
+    workers: int = _setting(
+        1,
+        "KG_WORKERS",
+        "Server processes of `kg serve`; more than 1 runs gunicorn over a read-only store.",
+    )
+    service_allowlist: str = _setting(
+        "",
+        "KG_SERVICE_ALLOWLIST",
+        "Comma-separated IRIs or IRI prefixes SPARQL SERVICE may call; empty refuses SERVICE.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

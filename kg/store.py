@@ -91,6 +91,31 @@ class GraphStore:
             raise StoreError(f"writing graph <{graph}> failed: {exc}") from exc
         return len(lines)
 
+    def has_graph(self, graph: str) -> bool:
+        """True if the store holds a named graph with this IRI."""
+        return bool(self._store.contains_named_graph(ox.NamedNode(graph)))
+
+    def write_triples(
+        self, graph: str | None, triples: Iterable[ox.Triple], *, replace: bool
+    ) -> None:
+        """Add triples to a named graph (None: the default graph), first emptying it if replace;
+        one update, so one transaction.
+
+        Raises:
+            StoreError: the update failed; the graph is left as it was.
+        """
+        target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+        steps = [f"DROP SILENT {target}"] if replace else []
+        if graph is not None:
+            steps.append(f"CREATE SILENT GRAPH <{graph}>")
+        body = "\n".join(f"{t} ." for t in triples)
+        data = body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}"
+        steps.append(f"INSERT DATA {{\n{data}\n}}")
+        try:
+            self._store.update(" ;\n".join(steps))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"writing graph <{graph or 'default'}> failed: {exc}") from exc
+
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph."""
         self._store.update(f"DROP SILENT GRAPH <{graph}>")

@@ -10,8 +10,10 @@ from flask import Flask
 
 from kg.config import Settings
 from kg.server.errors import register_error_handlers
+from kg.server.gsp import graph_store
 from kg.server.services import Services, services
 from kg.server.sparql import sparql
+from kg.server.void import void
 
 __all__ = ["Services", "create_app", "services"]
 
@@ -27,5 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
     app.extensions["kg"] = Services.open(settings)
     app.register_blueprint(sparql)
+    app.register_blueprint(graph_store)
+    app.register_blueprint(void)
     register_error_handlers(app)
     return app

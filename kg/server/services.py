@@ -29,7 +29,8 @@ class Services:
             StoreError: the store cannot be opened.
         """
         runner = QueryRunner(settings.query_timeout_s, settings.max_running_queries)
-        return cls(settings, GraphStore(settings.store), runner)
+        store = GraphStore(settings.store, read_only=settings.workers > 1)
+        return cls(settings, store, runner)
 
     def close(self) -> None:
         """Stop running queries (waiting a little) and release the store."""

@@ -8,9 +8,10 @@ from functools import partial
 
 from flask import Blueprint, Response, current_app, request
 
-from kg.server.auth import check_update_token
+from kg.server.auth import check_write_access
 from kg.server.cors import add_cors_headers
 from kg.server.description import DESCRIPTION_PREFIXES, describe_service
+from kg.server.federation import check_service_targets
 from kg.server.negotiation import Negotiation
 from kg.server.protocol import Operation, read_operation
 from kg.server.results import Limits, answer_query, write_graph
@@ -28,6 +29,7 @@ def endpoint() -> Response:
     kg = services(current_app)
     if operation is None:
         return _description(kg)
+    check_service_targets(operation.text, operation.kind, kg.settings.service_allowlist)
     if operation.kind == "update":
         return _update(kg, operation)
     settings = kg.settings
@@ -48,7 +50,7 @@ def _response(body: bytes, media_type: str) -> Response:
 
 
 def _update(kg: Services, operation: Operation) -> Response:
-    check_update_token(kg.settings.update_token, request.headers.get("Authorization"))
+    check_write_access(kg.settings, request.headers.get("Authorization"), "SPARQL Update")
     kg.store.update(operation.text)
     return Response(status=204)
 
