@@ -227,6 +227,45 @@ def _serve_waitress(settings: Settings) -> None:
         click.echo("Stopped.")
 
 
+@cli.command(name="eval")
+@click.option(
+    "--conll04-dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="CoNLL04 folder with dev.json (default: ../shared/data/conll04 beside the repo, if any).",
+)
+@click.option(
+    "--news-dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="News dev set: articles.jsonl plus <id>.json gold files (default: eval/news-dev).",
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the scores as JSON to this file.",
+)
+@_errors
+def eval_(conll04_dir: Path | None, news_dir: Path | None, json_out: Path | None) -> None:
+    """Score extraction on CoNLL04 dev (with a baseline) and the news dev set; print tables."""
+    import json
+
+    from kg.evaluation import evaluate, render
+
+    root = Path(__file__).resolve().parents[1]
+    default_conll = root.parent / "shared" / "data" / "conll04"
+    if conll04_dir is None and default_conll.is_dir():
+        conll04_dir = default_conll
+    if news_dir is None and (root / "eval" / "news-dev").is_dir():
+        news_dir = root / "eval" / "news-dev"
+    result = evaluate(_settings(), conll04_dir=conll04_dir, news_dir=news_dir)
+    click.echo(render(result))
+    if json_out is not None:
+        json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
 def main() -> None:
     """Entry point of the `kg` console script."""
     cli()
