@@ -86,16 +86,24 @@ def test_serve_workers_answer_concurrent_queries(tmp_path: Path) -> None:
     process, url = _start_server(tmp_path / "store", "--workers", "2", "--update-token", "t")
     try:
         workers = _children(process.pid)
+        deadline = time.monotonic() + 30
+        while len(workers) < 2 and time.monotonic() < deadline:  # gunicorn forks one by one
+            time.sleep(0.1)
+            workers = _children(process.pid)
         with ThreadPoolExecutor(max_workers=6) as pool:
             counts = list(pool.map(lambda _: _count(url), range(60)))
         update = httpx.post(
-            f"{url}/sparql", data={"update": "CLEAR ALL"}, headers={"Authorization": "Bearer t"}
+            f"{url}/sparql",
+            data={"update": "CLEAR ALL"},
+            headers={"Authorization": "Bearer t"},
+            timeout=30,
         )
         put = httpx.put(
             f"{url}/store",
             params={"graph": "http://example.org/g"},
             content=b"<http://x/a> <http://x/b> <http://x/c> .",
             headers={"Authorization": "Bearer t", "Content-Type": "application/n-triples"},
+            timeout=30,
         )
         void = httpx.get(f"{url}/.well-known/void", timeout=30)
     finally:
