@@ -136,10 +136,10 @@ class GazetteerLinker:
             best = self.best(entity, context)
             if best is None:
                 continue
-            entry, score = best
+            entry, score = best[0], round(best[1], 3)
             relation = LinkRelation.for_score(score)
             for target in entry.targets():
-                links.append(Link(entity.key, target, round(score, 3), METHOD, relation))
+                links.append(Link(entity.key, target, score, METHOD, relation))
         return links
 
     def best(self, entity: Entity, context: LinkContext) -> tuple[GazetteerEntry, float] | None:

@@ -89,10 +89,8 @@ class SparqlLinker:
         for entity in entities:
             best = self._best(entity, found, context)
             if best is not None:
-                item, score = best
-                links.append(
-                    Link(entity.key, item, round(score, 3), METHOD, LinkRelation.for_score(score))
-                )
+                item, score = best[0], round(best[1], 3)
+                links.append(Link(entity.key, item, score, METHOD, LinkRelation.for_score(score)))
         return links
 
     def lookup(self, names: Sequence[str]) -> dict[str, list[_Candidate]]:
