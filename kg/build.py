@@ -3,6 +3,11 @@
 Unchanged articles (same content hash, which covers the text, metadata, kg's version and the
 model) are skipped; a changed article's graph is replaced in one transaction. A bad file or
 JSON line is reported and the rest of the batch goes on.
+
+link_store(): reads the entities of every article graph with their context (the evidence
+sentences and the other entities of the article), links them offline or online, and replaces the
+links graph (``{base}graph/links``) in one transaction; ``build(..., link=True)`` runs it after
+extraction.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ class _Broken(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.server.hits += 1  # type: ignore[attr-defined]
+        self.server.agents.append(self.headers.get("User-Agent", ""))  # type: ignore[attr-defined]
         time.sleep(self.delay)
         body = b"temporarily unavailable"
         try:
@@ -41,6 +42,7 @@ def broken_server(slow: bool = False) -> Iterator[tuple[str, ThreadingHTTPServer
     """A server answering 503 (or, if slow, answering after 2 s); yields its URL and itself."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Slow if slow else _Broken)
     server.hits = 0  # type: ignore[attr-defined]
+    server.agents = []  # type: ignore[attr-defined]
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

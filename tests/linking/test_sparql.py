@@ -10,7 +10,7 @@ import pytest
 from kg.config import Settings
 from kg.errors import LinkError
 from kg.linking import LinkContext, SparqlLinker
-from kg.linking.sparql import candidates_query
+from kg.linking.sparql import USER_AGENT, candidates_query
 from kg.model import Entity, EntityType, LinkRelation
 from tests.linking.servers import broken_server
 
@@ -76,6 +76,7 @@ def test_sparql_linker_retries_5xx_then_raises(tmp_path: Path) -> None:
         with pytest.raises(LinkError, match="503"):
             linker.link(ENTITIES[:1], LinkContext())
         assert server.hits == 3  # type: ignore[attr-defined]  # one try and two retries
+        assert set(server.agents) == {USER_AGENT}  # type: ignore[attr-defined]
 
 
 def test_sparql_linker_times_out_on_a_slow_server(tmp_path: Path) -> None:
