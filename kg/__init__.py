@@ -5,7 +5,7 @@ The library API: read and build articles into a store, query it, export it.
 
 from __future__ import annotations
 
-from kg.build import BuildReport, build
+from kg.build import BuildReport, LinkReport, build, link_store
 from kg.config import VERSION, Settings
 from kg.errors import KgError
 from kg.export import export
@@ -20,10 +20,12 @@ __all__ = [
     "BuildReport",
     "GraphStore",
     "KgError",
+    "LinkReport",
     "Settings",
     "__version__",
     "build",
     "export",
     "extract",
+    "link_store",
     "load_pipeline",
 ]

@@ -43,6 +43,28 @@ def _errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _online_options(func: F) -> F:
+    func = click.option(
+        "--endpoint",
+        default=None,
+        help="SPARQL endpoint to link against (implies --online; default KG_WIKIDATA_URL).",
+    )(func)
+    return click.option(
+        "--online", is_flag=True, help="Link against a SPARQL endpoint instead of the gazetteer."
+    )(func)
+
+
+def _endpoint(settings: Settings, online: bool, endpoint: str | None) -> str | None:
+    return endpoint or (settings.wikidata_url if online else None)
+
+
+def _echo_links(report: Any) -> None:
+    click.echo(
+        f"Linked {report.linked} of {report.entities} entities ({report.method}); "
+        f"{report.triples} triples in <{report.graph}>."
+    )
+
+
 @click.group()
 @click.version_option(package_name="kg")
 def cli() -> None:
@@ -53,12 +75,27 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_store_option
 @click.option("--model", "spacy_model", default=None, help="spaCy pipeline to load by name.")
+@click.option("--link", is_flag=True, help="Then link entities to Wikidata (see `kg link`).")
+@_online_options
 @_errors
-def build(paths: tuple[Path, ...], store: Path | None, spacy_model: str | None) -> None:
+def build(
+    paths: tuple[Path, ...],
+    store: Path | None,
+    spacy_model: str | None,
+    link: bool,
+    online: bool,
+    endpoint: str | None,
+) -> None:
     """Extract facts from articles (.txt, .html, .jsonl, folders) into the store."""
     from kg.build import build as run_build
 
-    report = run_build(paths, _settings(store=store, spacy_model=spacy_model))
+    settings = _settings(store=store, spacy_model=spacy_model)
+    url = _endpoint(settings, online, endpoint)
+    report = run_build(paths, settings, link=link, endpoint=url)
+    if report.links is not None:
+        for warning in report.links.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        _echo_links(report.links)
     for origin, message in report.failed:
         click.echo(
             f"Error: {message}" if origin in message else f"Error: {origin}: {message}", err=True
@@ -97,6 +134,13 @@ def stats(store: Path | None) -> None:
 )
 @click.option("--graph", default=None, help="Export only this named graph (an article's IRI).")
 @click.option(
+    "--links",
+    default="include",
+    show_default=True,
+    type=click.Choice(["include", "exclude", "only"]),
+    help="Include the links to external graphs (the linkset), leave them out, or export only them.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -104,7 +148,9 @@ def stats(store: Path | None) -> None:
     help="Write to this file instead of standard output.",
 )
 @_errors
-def export(store: Path | None, fmt: str, graph: str | None, output: Path | None) -> None:
+def export(
+    store: Path | None, fmt: str, graph: str | None, links: str, output: Path | None
+) -> None:
     """Write the graph (all articles, or one) in a standard RDF serialisation."""
     from kg.export import export as run_export
     from kg.export import format_named
@@ -113,11 +159,25 @@ def export(store: Path | None, fmt: str, graph: str | None, output: Path | None)
     settings = _settings(store=store)
     with GraphStore(settings.store) as graph_store:
         if output is None:
-            run_export(graph_store, sys.stdout.buffer, format_named(fmt), settings.base_iri, graph)
+            spec = format_named(fmt)
+            run_export(graph_store, sys.stdout.buffer, spec, settings.base_iri, graph, links)
             sys.stdout.buffer.flush()
         else:
             with output.open("wb") as handle:
-                run_export(graph_store, handle, format_named(fmt), settings.base_iri, graph)
+                spec = format_named(fmt)
+                run_export(graph_store, handle, spec, settings.base_iri, graph, links)
+
+
+@cli.command()
+@_store_option
+@_online_options
+@_errors
+def link(store: Path | None, online: bool, endpoint: str | None) -> None:
+    """Link the store's entities to Wikidata (and DBpedia, GeoNames); offline by default."""
+    from kg.build import link_store
+
+    settings = _settings(store=store)
+    _echo_links(link_store(settings, _endpoint(settings, online, endpoint)))
 
 
 @cli.command()

@@ -81,6 +81,35 @@ class Settings:
         "Comma-separated IRIs or IRI prefixes SPARQL SERVICE may call; empty refuses SERVICE.",
     )
 
+    wikidata_url: str = _setting(
+        "https://query.wikidata.org/sparql",
+        "KG_WIKIDATA_URL",
+        "SPARQL endpoint `kg link --online` asks (Wikidata-shaped: rdfs:label, wdt:P31).",
+    )
+    link_timeout_s: float = _setting(
+        10.0, "KG_LINK_TIMEOUT_S", "Seconds to wait for the linking endpoint per request."
+    )
+    link_retries: int = _setting(
+        3, "KG_LINK_RETRIES", "Retries of a linking request that timed out or got a 5xx."
+    )
+    link_backoff_s: float = _setting(
+        1.0, "KG_LINK_BACKOFF_S", "First back-off before a retry, in seconds; doubles each time."
+    )
+    link_min_interval_s: float = _setting(
+        1.0, "KG_LINK_MIN_INTERVAL_S", "Least time between two requests to the linking endpoint."
+    )
+    link_batch_size: int = _setting(
+        50, "KG_LINK_BATCH_SIZE", "Labels asked for in one linking query (a VALUES block)."
+    )
+    link_cache: Path = _setting(
+        Path("data/link-cache"),
+        "KG_LINK_CACHE",
+        "Directory caching the linking endpoint's answers on disk.",
+    )
+    link_min_score: float = _setting(
+        0.75, "KG_LINK_MIN_SCORE", "Candidates scoring lower are not linked (0 to 1)."
+    )
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``KG_*`` variables (default: the process environment).

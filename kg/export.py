@@ -8,11 +8,13 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.iri import resource_prefixes
+from kg.iri import links_graph_iri, resource_prefixes
 from kg.store import GraphStore
 from kg.vocab import PREFIXES
 
-__all__ = ["FORMATS", "RdfFormatSpec", "export", "format_named", "prefixes_for"]
+__all__ = ["FORMATS", "LINK_MODES", "RdfFormatSpec", "export", "format_named", "prefixes_for"]
+
+LINK_MODES = ("include", "exclude", "only")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +62,29 @@ def prefixes_for(base: str) -> dict[str, str]:
 
 
 def export(
-    store: GraphStore, output: IO[bytes], spec: RdfFormatSpec, base: str, graph: str | None = None
+    store: GraphStore,
+    output: IO[bytes],
+    spec: RdfFormatSpec,
+    base: str,
+    graph: str | None = None,
+    links: str = "include",
 ) -> None:
     """Stream the store, or one named graph, to output in the given format.
 
+    links: "include" the links graph (the linkset to external graphs), "exclude" it, or export
+    "only" it.
+
     Raises:
         StoreError: the graph does not exist.
+        InputError: links is not one of LINK_MODES, or is combined with a graph.
     """
+    if links not in LINK_MODES:
+        raise InputError(f"--links must be one of {', '.join(LINK_MODES)}, not {links!r}")
+    if links != "include" and graph is not None:
+        raise InputError("--links exclude|only cannot be combined with --graph")
     prefixes = prefixes_for(base) if spec.name in ("turtle", "trig", "rdfxml") else {}
-    store.dump(output, spec.native, graph, prefixes)
+    linkset = links_graph_iri(base)
+    if links == "only":
+        store.dump(output, spec.native, linkset, prefixes)
+    else:
+        store.dump(output, spec.native, graph, prefixes, linkset if links == "exclude" else None)

@@ -19,6 +19,8 @@ __all__ = [
     "extractor_iri",
     "fact_iri",
     "graph_iri",
+    "link_iri",
+    "links_graph_iri",
     "normalise_label",
     "quote_iri",
     "reason_iri",
@@ -27,7 +29,17 @@ __all__ = [
     "stable_hash",
 ]
 
-RESOURCE_KINDS = ("article", "graph", "entity", "event", "fact", "quote", "reason", "extractor")
+RESOURCE_KINDS = (
+    "article",
+    "graph",
+    "entity",
+    "event",
+    "fact",
+    "quote",
+    "reason",
+    "extractor",
+    "link",
+)
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
@@ -99,6 +111,16 @@ def extractor_iri(base: str, name: str) -> str:
     return _iri(base, "extractor", slugify(name))
 
 
+def link_iri(base: str, entity: str, target: str) -> str:
+    """The provenance node of one link from a kg entity to an external resource."""
+    return _iri(base, "link", stable_hash(entity, target, length=16))
+
+
+def links_graph_iri(base: str) -> str:
+    """The named graph holding every link to external graphs (the linkset)."""
+    return _iri(base, "graph", "links")
+
+
 def resource_prefixes(base: str) -> dict[str, str]:
     """Prefixes for kg's own resources, e.g. ``person:`` for people, bound in exports."""
     return {
@@ -113,4 +135,5 @@ def resource_prefixes(base: str) -> dict[str, str]:
         "kgq": f"{base}quote/",
         "kgr": f"{base}reason/",
         "kgx": f"{base}extractor/",
+        "kgl": f"{base}link/",
     }

@@ -21,6 +21,8 @@ __all__ = [
     "Evidence",
     "Fact",
     "HoldsPost",
+    "Link",
+    "LinkRelation",
     "LocatedIn",
     "MemberOf",
     "Mention",
@@ -208,3 +210,31 @@ class Quote:
 
 
 Fact = HoldsPost | PostIn | MemberOf | LocatedIn | Event | Cause | Characterization | Quote
+
+
+class LinkRelation(StrEnum):
+    """How sure a link is: owl:sameAs, skos:exactMatch or skos:closeMatch."""
+
+    SAME_AS = "sameAs"
+    EXACT_MATCH = "exactMatch"
+    CLOSE_MATCH = "closeMatch"
+
+    @classmethod
+    def for_score(cls, score: float) -> LinkRelation:
+        """sameAs from 0.9, exactMatch from 0.8, closeMatch below."""
+        if score >= 0.9:
+            return cls.SAME_AS
+        if score >= 0.8:
+            return cls.EXACT_MATCH
+        return cls.CLOSE_MATCH
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An entity of kg identified with a resource of an external graph (Wikidata, DBpedia...)."""
+
+    entity: str
+    target: str
+    score: float
+    method: str
+    relation: LinkRelation

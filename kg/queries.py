@@ -22,6 +22,16 @@ class StoredQuery:
     description: str
     sparql: str
 
+    @property
+    def remote(self) -> bool:
+        """True for a query that asks a remote endpoint (header ``# remote: true``)."""
+        return _header(self.sparql, "remote").lower() == "true"
+
+    @property
+    def needs_links(self) -> bool:
+        """True for a query that needs the links graph (header ``# requires: links``)."""
+        return "links" in _header(self.sparql, "requires").split()
+
 
 def _header(text: str, key: str) -> str:
     prefix = f"# {key}:"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from kg import iri
@@ -25,6 +25,8 @@ from kg.model import (
     Evidence,
     Fact,
     HoldsPost,
+    Link,
+    LinkRelation,
     LocatedIn,
     MemberOf,
     PostIn,
@@ -32,9 +34,15 @@ from kg.model import (
 )
 from kg.vocab import KG, SCHEMA
 
-__all__ = ["Triple", "article_triples"]
+__all__ = ["LINK_PREDICATES", "Triple", "article_triples", "link_triples"]
 
 Triple = tuple[URIRef, URIRef, Node]
+
+LINK_PREDICATES: dict[LinkRelation, URIRef] = {
+    LinkRelation.SAME_AS: OWL.sameAs,
+    LinkRelation.EXACT_MATCH: SKOS.exactMatch,
+    LinkRelation.CLOSE_MATCH: SKOS.closeMatch,
+}
 
 
 @dataclass(slots=True)
@@ -202,3 +210,24 @@ def _quote(ctx: _Context, quote: Quote) -> Iterator[Triple]:
     if quote.medium:
         yield q, KG.medium, Literal(quote.medium)
     yield from _stated(ctx, q, KG.speaker, ctx.entities[quote.speaker], quote.evidence)
+
+
+def link_triples(base: str, links: list[Link], entities: dict[str, str]) -> list[Triple]:
+    """The triples of links (entity key -> IRI in entities): the link and its kg:Link node."""
+    triples: dict[Triple, None] = {}
+    for link in links:
+        if link.entity not in entities:
+            continue
+        s, p, o = URIRef(entities[link.entity]), LINK_PREDICATES[link.relation], URIRef(link.target)
+        node = URIRef(iri.link_iri(base, str(s), link.target))
+        for triple in (
+            (s, p, o),
+            (node, RDF.type, KG.Link),
+            (node, RDF.subject, s),
+            (node, RDF.predicate, p),
+            (node, RDF.object, o),
+            (node, KG.linkScore, Literal(float(link.score), datatype=XSD.double)),
+            (node, KG.linkMethod, Literal(link.method)),
+        ):
+            triples[triple] = None
+    return list(triples)

@@ -154,10 +154,18 @@ class GraphStore:
         return len(self._store)
 
     def dump(
-        self, output: IO[bytes], fmt: ox.RdfFormat, graph: str | None, prefixes: dict[str, str]
+        self,
+        output: IO[bytes],
+        fmt: ox.RdfFormat,
+        graph: str | None,
+        prefixes: dict[str, str],
+        exclude: str | None = None,
     ) -> None:
-        """Stream the store (a dataset format) or one graph or the union (a triple format)."""
-        if fmt.supports_datasets and graph is None:
+        """Stream the store (a dataset format) or one graph or the union (a triple format),
+        leaving out the named graph exclude if given."""
+        if exclude is not None and graph is None:
+            self._dump_without(output, fmt, prefixes, ox.NamedNode(exclude))
+        elif fmt.supports_datasets and graph is None:
             self._store.dump(output, fmt, prefixes=prefixes)
         elif graph is not None:
             if not self._store.contains_named_graph(ox.NamedNode(graph)):
@@ -166,6 +174,18 @@ class GraphStore:
         else:
             union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
             ox.serialize(union, output, fmt, prefixes=prefixes)  # type: ignore[arg-type]
+
+    def _dump_without(
+        self, output: IO[bytes], fmt: ox.RdfFormat, prefixes: dict[str, str], skip: ox.NamedNode
+    ) -> None:
+        if fmt.supports_datasets:
+            quads = (q for q in self._store if q.graph_name != skip)
+            ox.serialize(quads, output, fmt, prefixes=prefixes)
+            return
+        union = self._store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {skip}) }}"
+        )
+        ox.serialize(union, output, fmt, prefixes=prefixes)  # type: ignore[arg-type]
 
     def rdflib_dataset(self) -> Dataset:
         """An rdflib Dataset over the same store (through oxrdflib); give it SPARQL strings."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-__all__ = ["KG", "KG_NAMESPACE", "ORG", "PREFIXES", "SCHEMA", "SEM", "WDT"]
+__all__ = ["KG", "KG_NAMESPACE", "ORG", "PREFIXES", "SCHEMA", "SEM", "WD", "WDT"]
 
 KG_NAMESPACE = "https://w3id.org/kg-news/ontology#"
 
@@ -42,6 +42,7 @@ class KG(DefinedNamespace):
     Fact: URIRef
     Extractor: URIRef
     Modality: URIRef
+    Link: URIRef
 
     # Modality individuals
     Asserted: URIRef
@@ -82,12 +83,15 @@ class KG(DefinedNamespace):
     endOffset: URIRef
     confidence: URIRef
     contentHash: URIRef
+    linkScore: URIRef
+    linkMethod: URIRef
 
 
 SCHEMA = Namespace("http://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+WD = Namespace("http://www.wikidata.org/entity/")
 
 PREFIXES: dict[str, str] = {
     "kg": KG_NAMESPACE,
@@ -101,4 +105,5 @@ PREFIXES: dict[str, str] = {
     "org": str(ORG),
     "sem": str(SEM),
     "wdt": str(WDT),
+    "wd": str(WD),
 }

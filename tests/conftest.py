@@ -129,3 +129,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Iter
     process, url = _start_server(path)
     yield url
     _stop(process)
+
+
+WIKIDATA_FIXTURE = TEST_DATA / "wikidata" / "items.ttl"
+
+
+@pytest.fixture(scope="session")
+def wikidata_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """kg's own endpoint over a small Wikidata-shaped graph; yields the SPARQL endpoint URL."""
+    import pyoxigraph as ox
+
+    path = tmp_path_factory.mktemp("wikidata") / "store"
+    with GraphStore(path) as store:
+        graph = ox.NamedNode("http://www.wikidata.org/")
+        store.native.load(path=str(WIKIDATA_FIXTURE), format=ox.RdfFormat.TURTLE, to_graph=graph)
+    process, url = _start_server(path)
+    yield f"{url}/sparql"
+    _stop(process)

@@ -45,6 +45,7 @@ UNALIGNED = {
     KG.sentence,
     KG.sentenceIndex,
     KG.contentHash,
+    KG.linkMethod,
 }
 REQUIRED_TARGETS = {
     SCHEMA.Person,

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
+from spacy.language import Language
 
+from kg.build import build
+from kg.config import Settings
 from kg.queries import load_queries
 from kg.store import GraphStore
+from tests.conftest import ROOT
 
 QUERIES = {q.name: q for q in load_queries()}
 
@@ -25,9 +32,46 @@ def test_queries_library_is_documented() -> None:
         assert query.description, f"{query.name}.rq has no '# description:' header"
 
 
+@pytest.fixture(scope="module")
+def linked_store_path(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
+    """The demo graph built with --link, for the queries that use the links."""
+    path = tmp_path_factory.mktemp("linked") / "store"
+    assert build([ROOT / "data"], Settings(store=path), nlp=nlp, link=True).ok
+    return path
+
+
+@pytest.fixture
+def linked_store(linked_store_path: Path) -> Iterator[GraphStore]:
+    with GraphStore(linked_store_path) as store:
+        yield store
+
+
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_query_runs_on_demo_graph(demo_store: GraphStore, name: str) -> None:
-    assert _rows(demo_store, name), f"{name} returned no rows on the demo graph"
+def test_query_runs_on_demo_graph(
+    demo_store: GraphStore, request: pytest.FixtureRequest, name: str
+) -> None:
+    query = QUERIES[name]
+    if query.remote:
+        pytest.skip(f"{name} asks a remote endpoint (# remote: true)")
+    store = request.getfixturevalue("linked_store") if query.needs_links else demo_store
+    assert _rows(store, name), f"{name} returned no rows on the demo graph"
+
+
+def test_remote_queries_parse() -> None:
+    from rdflib.plugins.sparql import prepareQuery
+
+    remote = [q for q in QUERIES.values() if q.remote]
+    assert remote
+    for query in remote:
+        assert "SERVICE" in query.sparql
+        prepareQuery(query.sparql)  # parsed only: no test goes online
+
+
+def test_wikidata_ids_on_linked_demo_graph(linked_store: GraphStore) -> None:
+    rows = _rows(linked_store, "wikidata-ids")
+    assert all(r["wikidata"].startswith("http://www.wikidata.org/entity/Q") for r in rows)
+    assert {r["method"] for r in rows} == {"gazetteer"}
+    assert all(0.0 < float(r["score"]) <= 1.0 for r in rows)
 
 
 def test_who_holds_which_post(demo_store: GraphStore) -> None:
