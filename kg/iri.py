@@ -127,7 +127,7 @@ def resource_prefixes(base: str) -> dict[str, str]:
         "kga": f"{base}article/",
         "kgg": f"{base}graph/",
         "person": f"{base}entity/person/",
-        "org": f"{base}entity/organization/",
+        "organization": f"{base}entity/organization/",
         "place": f"{base}entity/place/",
         "post": f"{base}entity/post/",
         "kgev": f"{base}event/",

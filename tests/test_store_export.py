@@ -102,3 +102,10 @@ def test_rdflib_sees_the_same_data_through_oxrdflib(demo_store: GraphStore) -> N
     dataset = demo_store.rdflib_dataset()
     rows = list(dataset.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
     assert int(rows[0][0]) == len(demo_store)  # type: ignore[index]
+
+
+def test_resource_prefixes_never_shadow_vocabulary_prefixes() -> None:
+    from kg.iri import resource_prefixes
+    from kg.vocab import PREFIXES
+
+    assert not set(resource_prefixes(BASE)) & set(PREFIXES)
