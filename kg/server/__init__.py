@@ -10,6 +10,7 @@ from flask import Flask
 
 from kg.config import Settings
 from kg.server.errors import register_error_handlers
+from kg.server.pages import pages
 from kg.server.services import Services, services
 from kg.server.sparql import sparql
 
@@ -27,5 +28,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1_000_000
     app.extensions["kg"] = Services.open(settings)
     app.register_blueprint(sparql)
+    app.register_blueprint(pages)
     register_error_handlers(app)
     return app
