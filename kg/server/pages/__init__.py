@@ -28,7 +28,9 @@ __all__ = ["pages"]
 _SERVER = Path(__file__).resolve().parents[1]
 _HTML = ("text/html", "application/xhtml+xml")
 _RESULT_SUFFIXES = {"json": ".srj", "xml": ".srx", "csv": ".csv", "tsv": ".tsv"}
-_DEFAULT_QUERY = "SELECT ?entity ?type ?label WHERE {\n  ?entity a ?type ; rdfs:label ?label .\n}\nLIMIT 25\n"
+_DEFAULT_QUERY = (
+    "SELECT ?entity ?type ?label WHERE {\n  ?entity a ?type ; rdfs:label ?label .\n} LIMIT 25\n"
+)
 CONTENT_SECURITY_POLICY = "default-src 'self'"
 
 pages = Blueprint(

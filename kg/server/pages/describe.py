@@ -132,7 +132,7 @@ def _evidence(store: GraphStore, iri: str, linker: Linker) -> dict[_Key, list[Ev
     for row in _select(store, _EVIDENCE, iri):
         key = (str(row["s"]), str(row["p"]), str(row["o"]))
         article = _term(row["article"], row["headline"], linker)
-        found[key].append(Evidence(str(row["sentence"].value), article))  # type: ignore[union-attr]
+        found[key].append(Evidence(str(row["sentence"].value), article))
     return found
 
 
@@ -145,12 +145,12 @@ def _statements(store: GraphStore, iri: str, linker: Linker) -> list[tuple[State
         p, o = row["p"], row["o"]
         proof = tuple(evidence.get((this, str(p), str(o)), ()))
         statement = Statement(_term(p, None, linker), _term(o, row["label"], linker), True, proof)
-        found.append((statement, str(p.value)))  # type: ignore[union-attr]
+        found.append((statement, str(p.value)))
     for row in _select(store, _INCOMING, iri):
         s, p = row["s"], row["p"]
         proof = tuple(evidence.get((str(s), str(p), this), ()))
         statement = Statement(_term(p, None, linker), _term(s, row["label"], linker), False, proof)
-        found.append((statement, str(p.value)))  # type: ignore[union-attr]
+        found.append((statement, str(p.value)))
     return found
 
 
@@ -170,9 +170,7 @@ def describe_resource(store: GraphStore, iri: str, linker: Linker) -> Resource |
         label=labels[0] if labels else linker.compact(iri),
         types=tuple(values[f"{_RDF}type"]),
         alt_labels=tuple(t.text for t in values[f"{PREFIXES['skos']}altLabel"]),
-        statements=tuple(
-            s for s, p in statements if not (s.outgoing and p in _HEADER)
-        ),
+        statements=tuple(s for s, p in statements if not (s.outgoing and p in _HEADER)),
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kg.server.pages.describe import Statement
 
-__all__ = ["WIDTH", "HEIGHT", "Spoke", "neighbourhood"]
+__all__ = ["HEIGHT", "WIDTH", "Spoke", "neighbourhood"]
 
 WIDTH = 640
 HEIGHT = 360
@@ -50,6 +50,15 @@ def _clip(text: str) -> str:
     return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 1].rstrip() + "…"
 
 
+def _label_offset(anchor: str, dy: float) -> tuple[float, float]:
+    """Labels sit beside side nodes, above the top node and below the bottom one."""
+    if anchor == "start":
+        return 11.0, 4.0
+    if anchor == "end":
+        return -11.0, 4.0
+    return 0.0, (21.0 if dy > 0 else -12.0)
+
+
 def neighbourhood(statements: Sequence[Statement]) -> list[Spoke]:
     """Spokes for up to MAX_SPOKES linked resources, evenly spaced clockwise from the top."""
     chosen = _neighbours(statements)
@@ -59,7 +68,7 @@ def neighbourhood(statements: Sequence[Statement]) -> list[Spoke]:
         dx, dy = math.cos(angle), math.sin(angle)
         anchor = "middle" if abs(dx) < 0.3 else ("start" if dx > 0 else "end")
         x, y = round(WIDTH / 2 + _RX * dx, 1), round(HEIGHT / 2 + _RY * dy, 1)
-        shift = {"start": (11.0, 4.0), "end": (-11.0, 4.0)}.get(anchor, (0.0, 21.0 if dy > 0 else -12.0))
+        shift_x, shift_y = _label_offset(anchor, dy)
         spokes.append(
             Spoke(
                 x=x,
@@ -69,8 +78,8 @@ def neighbourhood(statements: Sequence[Statement]) -> list[Spoke]:
                 predicate=statement.predicate.text,
                 outgoing=statement.outgoing,
                 anchor=anchor,
-                label_x=round(x + shift[0], 1),
-                label_y=round(y + shift[1], 1),
+                label_x=round(x + shift_x, 1),
+                label_y=round(y + shift_y, 1),
             )
         )
     return spokes
