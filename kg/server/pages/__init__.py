@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from kg.errors import NotFound
 from kg.export import FORMATS, prefixes_for
 from kg.queries import load_queries
-from kg.server.negotiation import GRAPH_MEDIA, RESULT_MEDIA, Negotiation
+from kg.server.negotiation import GRAPH_MEDIA, Negotiation
 from kg.server.pages.describe import concise_description, describe_resource, valid_iri
 from kg.server.pages.links import PAGE_KINDS, Linker
 from kg.server.pages.picture import HEIGHT, WIDTH, neighbourhood
@@ -64,7 +64,6 @@ def query_page() -> str:
 
 def _download_formats() -> dict[str, list[list[str]]]:
     """Format names (the endpoint's ``format`` values) and file suffixes, by result kind."""
-    assert set(_RESULT_SUFFIXES) == {"json", "xml", "csv", "tsv"} and len(RESULT_MEDIA) == 4
     return {
         "results": [[name, suffix] for name, suffix in _RESULT_SUFFIXES.items()],
         "graph": [[spec.name, spec.suffix] for spec in FORMATS],
