@@ -16,8 +16,8 @@ __all__ = ["HEIGHT", "WIDTH", "Spoke", "neighbourhood"]
 WIDTH = 640
 HEIGHT = 360
 MAX_SPOKES = 14
-_RX, _RY = 150.0, 135.0
-_MAX_LABEL = 24
+_RX, _RY = 140.0, 135.0
+_MAX_LABEL = 22
 
 
 @dataclass(frozen=True, slots=True)
