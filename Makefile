@@ -19,7 +19,7 @@ install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 
 build: install
-	$(BIN)/kg build --store $(STORE) data/
+	$(BIN)/kg build --link --store $(STORE) data/
 
 serve: install
 	$(BIN)/kg serve --store $(STORE) --host $(HOST) --port $(PORT)

@@ -51,9 +51,10 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def demo_store_path(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
-    """A store built once from data/ (the demo article); tests must only read it."""
+    """A store built once from data/ (the demo article, linked offline, as `make demo` does);
+    tests must only read it."""
     path = tmp_path_factory.mktemp("demo") / "store"
-    report = build([ROOT / "data"], Settings(store=path), nlp=nlp)
+    report = build([ROOT / "data"], Settings(store=path), nlp=nlp, link=True)
     assert report.ok, report.failed
     return path
 
@@ -125,7 +126,7 @@ def _stop(process: subprocess.Popen[str]) -> None:
 def live_server(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Iterator[str]:
     """`python -m kg serve --port 0` over its own copy of the demo store; yields the base URL."""
     path = tmp_path_factory.mktemp("live") / "store"
-    assert build([ROOT / "data"], Settings(store=path), nlp=nlp).ok
+    assert build([ROOT / "data"], Settings(store=path), nlp=nlp, link=True).ok
     process, url = _start_server(path)
     yield url
     _stop(process)

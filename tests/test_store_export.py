@@ -86,8 +86,9 @@ def test_every_export_format_parses_back_isomorphic(demo_store: GraphStore, spec
 
 def test_turtle_export_uses_kg_prefixes(demo_store: GraphStore) -> None:
     out = io.BytesIO()
-    graph = demo_store.named_graphs()[0]
-    export(demo_store, out, format_named("turtle"), BASE, graph)
+    from kg.iri import graph_iri
+
+    export(demo_store, out, format_named("turtle"), BASE, graph_iri(BASE, "mattis-resignation"))
     text = out.getvalue().decode()
     assert "@prefix kg: <https://w3id.org/kg-news/ontology#>" in text
     assert "kg:holdsPost" in text and "person:james-mattis-" in text

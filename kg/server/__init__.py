@@ -11,6 +11,7 @@ from flask import Flask
 from kg.config import Settings
 from kg.server.errors import register_error_handlers
 from kg.server.gsp import graph_store
+from kg.server.pages import pages
 from kg.server.services import Services, services
 from kg.server.sparql import sparql
 from kg.server.void import void
@@ -31,5 +32,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sparql)
     app.register_blueprint(graph_store)
     app.register_blueprint(void)
+    app.register_blueprint(pages)
     register_error_handlers(app)
     return app

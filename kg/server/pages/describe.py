@@ -1,0 +1,180 @@
+"""What the pages read about one resource: its description for people (label, types, statements
+with their evidence sentences) and its concise bounded description (CBD) for machines.
+
+Both read the union of all graphs. The CBD is every triple with the IRI as subject plus the
+``kg:Fact`` reification nodes of those triples (kg mints no blank nodes, so nothing else is
+reachable without leaving the description).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.server.pages.links import Linker, Term
+from kg.store import GraphStore
+from kg.vocab import PREFIXES
+
+__all__ = [
+    "Evidence",
+    "Resource",
+    "Statement",
+    "concise_description",
+    "describe_resource",
+    "valid_iri",
+]
+
+_LIMIT = 500
+_OUTGOING = f"""
+SELECT ?p ?o (MIN(?l) AS ?label) WHERE {{
+  VALUES ?this {{ $this }}
+  ?this ?p ?o .
+  OPTIONAL {{ ?o rdfs:label|schema:headline|kg:trigger|kg:quotedText|kg:reasonText ?l }}
+}} GROUP BY ?p ?o ORDER BY ?p ?o LIMIT {_LIMIT}
+"""
+_INCOMING = f"""
+SELECT ?s ?p (MIN(?l) AS ?label) WHERE {{
+  VALUES ?this {{ $this }}
+  ?s ?p ?this .
+  FILTER (?p NOT IN (rdf:subject, rdf:object))
+  OPTIONAL {{ ?s rdfs:label|schema:headline|kg:trigger|kg:quotedText|kg:reasonText ?l }}
+}} GROUP BY ?s ?p ORDER BY ?p ?s LIMIT {_LIMIT}
+"""
+_EVIDENCE = """
+SELECT DISTINCT ?s ?p ?o ?sentence ?article (MIN(?h) AS ?headline) WHERE {
+  VALUES ?this { $this }
+  { ?fact rdf:subject ?this } UNION { ?fact rdf:object ?this }
+  ?fact a kg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+        kg:sentence ?sentence ; prov:wasDerivedFrom ?article .
+  OPTIONAL { ?article schema:headline|schema:identifier ?h }
+} GROUP BY ?s ?p ?o ?sentence ?article ORDER BY ?article ?sentence
+"""
+_CBD = """
+CONSTRUCT { ?this ?p ?o . ?fact ?fp ?fo } WHERE {
+  VALUES ?this { $this }
+  { ?this ?p ?o } UNION { ?fact rdf:subject ?this ; a kg:Fact ; ?fp ?fo }
+}
+"""
+_RDF = PREFIXES["rdf"]
+_HEADER = {f"{_RDF}type", f"{PREFIXES['rdfs']}label", f"{PREFIXES['skos']}altLabel"}
+_NAMES = (
+    f"{PREFIXES['schema']}headline",
+    f"{PREFIXES['kg']}trigger",
+    f"{PREFIXES['kg']}quotedText",
+    f"{PREFIXES['kg']}reasonText",
+)
+
+_Key = tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sentence a statement was extracted from, and its article."""
+
+    sentence: str
+    article: Term
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One triple about the resource: its predicate, the other end, and the evidence for it."""
+
+    predicate: Term
+    other: Term
+    outgoing: bool
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A resource as its page shows it."""
+
+    iri: str
+    label: str
+    types: tuple[Term, ...]
+    alt_labels: tuple[str, ...]
+    statements: tuple[Statement, ...]
+
+
+def valid_iri(iri: str) -> bool:
+    """True if iri is an absolute IRI pyoxigraph accepts (so it can stand in a query)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
+def _about(query: str, iri: str) -> str:
+    """query with ``$this`` replaced by iri, written (and checked) by pyoxigraph."""
+    return query.replace("$this", str(ox.NamedNode(iri)))
+
+
+def _select(store: GraphStore, query: str, iri: str) -> list[ox.QuerySolution]:
+    return list(store.query(_about(query, iri), prefixes=PREFIXES))  # type: ignore[arg-type]
+
+
+def _term(node: object, label: object, linker: Linker) -> Term:
+    name = label.value if isinstance(label, ox.Literal) else None
+    if isinstance(node, ox.NamedNode):
+        return linker.iri_term(node.value, name)
+    if isinstance(node, ox.Literal):
+        note = node.language or linker.compact(node.datatype.value)
+        plain = note in ("xsd:string", "rdf:langString")
+        return linker.literal_term(node.value, "" if plain else note)
+    return linker.literal_term(str(node))
+
+
+def _evidence(store: GraphStore, iri: str, linker: Linker) -> dict[_Key, list[Evidence]]:
+    found: dict[_Key, list[Evidence]] = defaultdict(list)
+    for row in _select(store, _EVIDENCE, iri):
+        key = (str(row["s"]), str(row["p"]), str(row["o"]))
+        article = _term(row["article"], row["headline"], linker)
+        found[key].append(Evidence(str(row["sentence"].value), article))
+    return found
+
+
+def _statements(store: GraphStore, iri: str, linker: Linker) -> list[tuple[Statement, str]]:
+    """Every statement with the predicate IRI it uses (to pick out label and types)."""
+    evidence = _evidence(store, iri, linker)
+    this = str(ox.NamedNode(iri))
+    found = []
+    for row in _select(store, _OUTGOING, iri):
+        p, o = row["p"], row["o"]
+        proof = tuple(evidence.get((this, str(p), str(o)), ()))
+        statement = Statement(_term(p, None, linker), _term(o, row["label"], linker), True, proof)
+        found.append((statement, str(p.value)))
+    for row in _select(store, _INCOMING, iri):
+        s, p = row["s"], row["p"]
+        proof = tuple(evidence.get((str(s), str(p), this), ()))
+        statement = Statement(_term(p, None, linker), _term(s, row["label"], linker), False, proof)
+        found.append((statement, str(p.value)))
+    return found
+
+
+def describe_resource(store: GraphStore, iri: str, linker: Linker) -> Resource | None:
+    """The resource's page content, or None if the store says nothing about it."""
+    statements = _statements(store, iri, linker)
+    if not statements:
+        return None
+    mine = [(s, p) for s, p in statements if s.outgoing]
+    values: dict[str, list[Term]] = defaultdict(list)
+    for statement, predicate in mine:
+        values[predicate].append(statement.other)
+    names = [t.text for p in _NAMES for t in values[p]]
+    labels = [t.text for t in values[f"{PREFIXES['rdfs']}label"]] or names
+    return Resource(
+        iri=iri,
+        label=labels[0] if labels else linker.compact(iri),
+        types=tuple(values[f"{_RDF}type"]),
+        alt_labels=tuple(t.text for t in values[f"{PREFIXES['skos']}altLabel"]),
+        statements=tuple(s for s, p in statements if not (s.outgoing and p in _HEADER)),
+    )
+
+
+def concise_description(store: GraphStore, iri: str) -> list[ox.Triple]:
+    """The CBD of iri: its triples and the reification nodes of its statements."""
+    result = store.query(_about(_CBD, iri), prefixes=PREFIXES)
+    return list(result)  # type: ignore[arg-type]
