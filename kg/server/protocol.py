@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 
 from kg.errors import InputError
+from kg.server.update_dataset import with_using_clauses
 
 __all__ = ["FORM", "QUERY_MEDIA", "UPDATE_MEDIA", "Operation", "read_operation"]
 
@@ -77,10 +78,9 @@ def _operation(
     if not text.strip():
         raise InputError(f"empty SPARQL {kind}")
     if kind == "update":
-        unsupported = [p for p in ("using-graph-uri", "using-named-graph-uri") if p in params]
-        if unsupported:
-            raise InputError(f"{unsupported[0]} is not supported; use USING in the update text")
-        return Operation(kind, text)
+        using = params.getlist("using-graph-uri")
+        using_named = params.getlist("using-named-graph-uri")
+        return Operation(kind, with_using_clauses(text, using, using_named))
     default = tuple(params.getlist("default-graph-uri"))
     named = tuple(params.getlist("named-graph-uri"))
     return Operation(kind, text, default, named)

@@ -97,3 +97,45 @@ def test_update_by_get_is_400(locked: FlaskClient) -> None:
     response = locked.get("/sparql", query_string={"update": INSERT})
     assert response.status_code == 400
     assert not _asked(locked)
+
+
+SEED = (
+    "INSERT DATA { GRAPH <http://example.org/g1> "
+    "{ <http://example.org/a> <http://example.org/p> 1 } "
+    "GRAPH <http://example.org/g2> { <http://example.org/b> <http://example.org/p> 2 } }"
+)
+COPY = "INSERT { GRAPH <http://example.org/out> { ?s ?p ?o } } WHERE { ?s ?p ?o }"
+COPIED = "SELECT ?s WHERE { GRAPH <http://example.org/out> { ?s ?p ?o } } ORDER BY ?s"
+
+
+def _post_update(client: FlaskClient, data: dict[str, str | list[str]]) -> int:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    return client.post("/sparql", data=data, headers=auth).status_code
+
+
+def _copied(client: FlaskClient) -> list[str]:
+    rows = client.get("/sparql", query_string={"query": COPIED}).get_json()
+    return [row["s"]["value"] for row in rows["results"]["bindings"]]
+
+
+def test_update_using_graph_uri_sets_the_where_dataset(locked: FlaskClient) -> None:
+    assert _post_update(locked, {"update": SEED}) == 204
+    status = _post_update(locked, {"update": COPY, "using-graph-uri": "http://example.org/g1"})
+    assert status == 204
+    assert _copied(locked) == ["http://example.org/a"]
+
+
+def test_update_using_named_graph_uri_limits_graph_patterns(locked: FlaskClient) -> None:
+    assert _post_update(locked, {"update": SEED}) == 204
+    copy_named = (
+        "INSERT { GRAPH <http://example.org/out> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    data = {"update": copy_named, "using-named-graph-uri": "http://example.org/g2"}
+    assert _post_update(locked, data) == 204
+    assert _copied(locked) == ["http://example.org/b"]
+
+
+def test_update_with_own_using_and_parameter_is_400(locked: FlaskClient) -> None:
+    own = COPY.replace(" WHERE", " USING <http://example.org/g2> WHERE")
+    data = {"update": own, "using-graph-uri": "http://example.org/g1"}
+    assert _post_update(locked, data) == 400
