@@ -110,6 +110,26 @@ def build(
 
 @cli.command()
 @_store_option
+@click.option("--graph", default=None, help="Validate only this named graph.")
+@_errors
+def validate(store: Path | None, graph: str | None) -> None:
+    """Check the store against kg's SHACL shapes (ontology/shapes.ttl); exit 2 if it fails."""
+    from kg.store import GraphStore
+    from kg.validation import validate_store
+
+    settings = _settings(store=store)
+    with GraphStore(settings.store) as graph_store:
+        report = validate_store(graph_store, settings.base_iri, graph)
+    if report.conforms:
+        click.echo("Conforms to kg's SHACL shapes.")
+        return
+    click.echo(report.text, err=True)
+    click.echo(f"Error: {report.results} SHACL violation(s).", err=True)
+    sys.exit(InputError.exit_code)
+
+
+@cli.command()
+@_store_option
 @_errors
 def stats(store: Path | None) -> None:
     """Count triples, articles, entities, events and facts in the store."""
