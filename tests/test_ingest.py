@@ -137,3 +137,19 @@ def test_invalid_url_is_refused(tmp_path: Path, settings: Settings) -> None:
     (tmp_path / "u.jsonl").write_text(json.dumps({"url": "https://x.org/a b", "text": "Hi."}))
     [result] = _read(tmp_path, settings)
     assert "not an absolute IRI" in str(result.error) and "u.jsonl:1" in str(result.error)
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "caption The minister at a news conference. source Jane Roe/Getty Images",
+        "Photo: The minister leaves parliament (AP Photo/John Doe)",
+        "The minister in Berlin on Monday. John Doe/Reuters",
+    ],
+)
+def test_text_title_skips_photo_captions(
+    tmp_path: Path, settings: Settings, first_line: str
+) -> None:
+    (tmp_path / "a.txt").write_text(f"{first_line}\n\nMinister quits over budget row\n\nBody.\n")
+    [result] = _read(tmp_path, settings)
+    assert result.article.title == "Minister quits over budget row"
