@@ -92,7 +92,8 @@ def _fact_triples(fact: Fact, events: set[str]) -> Iterator[Triple]:
             yield Triple(s, "locatedIn", o)
         case Cause(event=key, text=text) if event_node(key) in events:
             yield Triple(event_node(key), "reason", text, literal=True)
-        case Quote(speaker=s, text=text):
+        case Quote(speaker=s, text=text, direct=True):
+            # The gold format annotates direct quotations only; reported speech is not scored.
             yield Triple(s, "quote", text, literal=True)
 
 
