@@ -127,8 +127,48 @@ def holder_facts(
         post = f"Post:{holder.title.key}"
         facts.append(HoldsPost(holder.person, post, proof))
         org = org_key.get(holder.title.org) if holder.title.org else None
+        org = org or _possessor(doc, holder.title)
         if org is not None:
             facts.append(PostIn(post, org, proof))
             if org.startswith(EntityType.ORGANIZATION.value):
                 facts.append(MemberOf(holder.person, org, proof))
     return facts
+
+
+_POSSESSIVE_PRONOUNS = {"its", "their"}
+_KINDS_WITH_POSTS = (EntityType.ORGANIZATION.value + ":", EntityType.PLACE.value + ":")
+
+
+def _possessor(doc: Doc, title: Title) -> str | None:
+    """The organisation or country written before a title: "Britain's transport minister",
+    "PA leader", or "its chief executive" (the organisation last named in this sentence or
+    the one before)."""
+    j = title.start - 1
+    if j < 0:
+        return None
+    if doc[j].lower_ in _POSSESSIVE_PRONOUNS:
+        return _recent_organisation(doc, j)
+    if doc[j].tag_ == "POS" and j > 0:
+        j -= 1
+    key = entity_at(doc[j])
+    return key if key is not None and key.startswith(_KINDS_WITH_POSTS) else None
+
+
+def _recent_organisation(doc: Doc, before: int) -> str | None:
+    """The organisation a possessive pronoun refers to: the nearest one that is a subject,
+    else the nearest one, in this sentence or the one before."""
+    sentence = doc[before].sent
+    window_start = doc[sentence.start - 1].sent.start if sentence.start > 0 else 0
+    candidates = [doc[i] for i in range(before - 1, window_start - 1, -1)]
+    organisations = [
+        t for t in candidates if (entity_at(t) or "").startswith(EntityType.ORGANIZATION.value)
+    ]
+    subjects = [t for t in organisations if _in_subject(t)]
+    chosen = subjects or organisations
+    return entity_at(chosen[0]) if chosen else None
+
+
+def _in_subject(token: Token) -> bool:
+    return token.dep_ in ("nsubj", "nsubjpass") or (
+        token.dep_ in ("compound", "det") and token.head.dep_ in ("nsubj", "nsubjpass")
+    )

@@ -77,11 +77,26 @@ def _build_title(doc: Doc, bounds: tuple[int, int], head_end: int, lexicon: Lexi
 
 
 def _extend_left(doc: Doc, floor: int, start: int, lexicon: Lexicon) -> int:
-    while start > floor and doc[start - 1].lower_ in lexicon.title_modifiers:
-        if doc[start - 1].ent_type_ == "PERSON" or doc[start - 1].pos_ == "ADP":
-            break
+    """Take in modifiers of the title: listed ones ("vice", "foreign") and lower-case nouns
+    compounded with it ("transport minister", "policy chief"); never "former" or a name."""
+    head_end = start + 1
+    while start > floor and _modifies_title(doc[start - 1], head_end, lexicon):
         start -= 1
     return start
+
+
+def _modifies_title(token: Token, head_end: int, lexicon: Lexicon) -> bool:
+    if token.ent_type_ == "PERSON" or token.pos_ == "ADP" or token.lower_ == "former":
+        return False
+    if token.lower_ in lexicon.title_modifiers:
+        return True
+    return (
+        (token.is_lower or bool(token.is_sent_start and token.is_title and not token.ent_type_))
+        and token.pos_ in ("NOUN", "PROPN")
+        and token.dep_ == "compound"
+        and token.head.i < head_end + 3
+        and token.head.i >= token.i
+    )
 
 
 def _extend_right(doc: Doc, end: int, lexicon: Lexicon) -> tuple[int, tuple[int, int] | None]:
