@@ -70,6 +70,12 @@ class Settings:
         "KG_CORS_ORIGINS",
         "Browser origins allowed to query (CORS): '*', space-separated origins, or 'none'.",
     )
+    relations: str = _setting(
+        "on",
+        "KG_RELATIONS",
+        "CoNLL04 relation model in extraction: 'on' (classify pairs of kg's entities), 'off', "
+        "or 'ensemble' (also run its 3 entity recognisers; about 3x slower).",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

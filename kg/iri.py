@@ -20,6 +20,7 @@ __all__ = [
     "fact_iri",
     "graph_iri",
     "normalise_label",
+    "quantity_iri",
     "quote_iri",
     "reason_iri",
     "resource_prefixes",
@@ -27,7 +28,17 @@ __all__ = [
     "stable_hash",
 ]
 
-RESOURCE_KINDS = ("article", "graph", "entity", "event", "fact", "quote", "reason", "extractor")
+RESOURCE_KINDS = (
+    "article",
+    "graph",
+    "entity",
+    "event",
+    "fact",
+    "quote",
+    "reason",
+    "quantity",
+    "extractor",
+)
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
@@ -94,6 +105,11 @@ def reason_iri(base: str, article_id: str, event_key: str, text: str) -> str:
     return _iri(base, "reason", stable_hash(article_id, event_key, text, length=12))
 
 
+def quantity_iri(base: str, article_id: str, start: int, end: int) -> str:
+    """A quantity, by its article and character span."""
+    return _iri(base, "quantity", stable_hash(article_id, str(start), str(end), length=12))
+
+
 def extractor_iri(base: str, name: str) -> str:
     """The software agent (a spaCy component) that produced a fact."""
     return _iri(base, "extractor", slugify(name))
@@ -112,5 +128,6 @@ def resource_prefixes(base: str) -> dict[str, str]:
         "kgf": f"{base}fact/",
         "kgq": f"{base}quote/",
         "kgr": f"{base}reason/",
+        "kgn": f"{base}quantity/",
         "kgx": f"{base}extractor/",
     }

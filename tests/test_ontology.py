@@ -45,6 +45,10 @@ UNALIGNED = {
     KG.sentence,
     KG.sentenceIndex,
     KG.contentHash,
+    KG.quantity,
+    KG.quantityOf,
+    KG.total,
+    KG.qualifier,
 }
 REQUIRED_TARGETS = {
     SCHEMA.Person,
@@ -67,6 +71,12 @@ REQUIRED_TARGETS = {
     WDT.P828,
     WDT.P585,
     WDT.P276,
+    WDT.P551,
+    WDT.P159,
+    WDT.P131,
+    WDT.P157,
+    SCHEMA.homeLocation,
+    SCHEMA.containedInPlace,
 }
 
 PREFIXES = """

@@ -44,9 +44,10 @@ def predict_relations(
     entities: Sequence[EntitySpan],
 ) -> list[Relation]:
     """Relations whose probability reaches their label's threshold."""
+    pairs = candidates(entities)
+    features = [labelled_features(doc, entities, h, t, label) for h, t, label in pairs]
     found = []
-    for head, tail, label in candidates(entities):
-        p = model.probability(labelled_features(doc, entities, head, tail, label))
+    for (head, tail, label), p in zip(pairs, model.probabilities(features), strict=True):
         if p >= thresholds.get(label, 0.5):
             found.append(Relation(head, tail, label, p))
     return _one_direction(found)
