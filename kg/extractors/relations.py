@@ -42,6 +42,7 @@ from kg.model import (
     LivesIn,
     MemberOf,
     Mention,
+    Modality,
 )
 from kg.relations.classifier import LogisticModel
 from kg.relations.data import RELATION_SIGNATURES, EntitySpan
@@ -186,10 +187,33 @@ def relation_fact(doc: Doc, found: FoundRelation, lexicon: Lexicon) -> Fact:
     return _LINKS[found.label](head.key, tail.key, proof)
 
 
+def _climb(token: Token, top: Token) -> list[Token]:
+    """Tokens from ``token`` up to, not including, ``top`` (or the root)."""
+    path = []
+    while token.i != top.i and token.head is not token:
+        path.append(token)
+        token = token.head
+    return path
+
+
+def _kill_trigger(a: Token, b: Token, lexicon: Lexicon) -> Token:
+    """A killing word on the path between the arguments ("murder" in "charged with the murder
+    of"), else the word that governs both."""
+    top = _governor(a, b)
+    for token in [*_climb(a, top), *_climb(b, top), top]:
+        lemma = token.lemma_.lower()
+        kind = lexicon.event_nouns.get(lemma) or lexicon.event_verbs.get(lemma)
+        if kind == EventType.KILLING.value:
+            return token
+    return top
+
+
 def _killing(doc: Doc, found: FoundRelation, proof: Evidence, lexicon: Lexicon) -> Event:
     head, tail = found.head, found.tail
-    trigger = _governor(doc[head.start : head.end].root, doc[tail.start : tail.end].root)
-    modality = event_modality(trigger, lexicon)
+    trigger = _kill_trigger(
+        doc[head.start : head.end].root, doc[tail.start : tail.end].root, lexicon
+    )
+    modality = event_modality(trigger, lexicon) if trigger.pos_ != "NOUN" else Modality.ASSERTED
     key = f"{EventType.KILLING.value}|{head.key}|{tail.key}|{modality.value}"
     return Event(
         key=key,
