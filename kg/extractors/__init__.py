@@ -2,7 +2,7 @@
 
 ``register()`` declares the Doc extensions and the factories ``kg_paragraphs``,
 ``kg_entities``, ``kg_posts``, ``kg_quotes``, ``kg_events``, ``kg_relations`` (the CoNLL04
-relation model; config ``mode``: on, off or ensemble) and ``kg_causes``.
+relation model; config ``mode``: on, off or ensemble), ``kg_quantities`` and ``kg_causes``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from kg.extractors.components import (
     EventFinder,
     ParagraphSplitter,
     PostFinder,
+    QuantityFinder,
     QuoteFinder,
     RelationFinder,
 )
@@ -39,11 +40,20 @@ FACTORIES: dict[str, tuple[type, list[str], list[str]]] = {
         ["doc._.kg_entities", "doc._.kg_facts"],
         ["doc._.kg_facts", "doc._.kg_entities"],
     ),
+    "kg_quantities": (QuantityFinder, ["doc._.kg_facts"], ["doc._.kg_facts"]),
     "kg_causes": (CauseFinder, ["doc._.kg_facts"], ["doc._.kg_facts"]),
 }
 
 # Components after ``ner``, in order; ``kg_paragraphs`` goes before the parser.
-PIPELINE = ("kg_entities", "kg_posts", "kg_quotes", "kg_events", "kg_relations", "kg_causes")
+PIPELINE = (
+    "kg_entities",
+    "kg_posts",
+    "kg_quotes",
+    "kg_events",
+    "kg_relations",
+    "kg_quantities",
+    "kg_causes",
+)
 
 # Factories that take a config: their defaults (the component is built with ``nlp.vocab`` too).
 CONFIGS: dict[str, dict[str, Any]] = {"kg_relations": {"mode": "on"}}

@@ -22,6 +22,7 @@ from kg.extractors.forces import find_forces
 from kg.extractors.lexicon import load_lexicon
 from kg.extractors.merge import merge_events
 from kg.extractors.posts import find_holders, holder_facts
+from kg.extractors.quantities import find_quantities, load_quantity_words
 from kg.extractors.quotes import find_quotations, quote_facts
 from kg.extractors.relations import (
     FoundRelation,
@@ -45,6 +46,7 @@ __all__ = [
     "EventFinder",
     "ParagraphSplitter",
     "PostFinder",
+    "QuantityFinder",
     "QuoteFinder",
     "RelationFinder",
 ]
@@ -143,6 +145,15 @@ def _with_times(events: list[Event], published: object) -> list[Fact]:
             event = dataclasses.replace(event, time=dataclasses.replace(event.time, value=value))
         out.append(event)
     return out
+
+
+class QuantityFinder:
+    """Counted quantities, on the events whose clauses state them."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        events = [f for f in doc._.kg_facts if isinstance(f, Event)]
+        doc._.kg_facts.extend(find_quantities(doc, events, load_quantity_words()))
+        return doc
 
 
 class CauseFinder:

@@ -190,7 +190,7 @@ def relation_fact(doc: Doc, found: FoundRelation, lexicon: Lexicon) -> Fact:
 def _climb(token: Token, top: Token) -> list[Token]:
     """Tokens from ``token`` up to, not including, ``top`` (or the root)."""
     path = []
-    while token.i != top.i and token.head is not token:
+    while token.i != top.i and token.head.i != token.i:
         path.append(token)
         token = token.head
     return path

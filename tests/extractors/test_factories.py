@@ -12,6 +12,7 @@ EXPECTED = [
     "kg_events",
     "kg_paragraphs",
     "kg_posts",
+    "kg_quantities",
     "kg_quotes",
     "kg_relations",
 ]
@@ -40,6 +41,7 @@ def test_factories_pipeline_order(nlp: Language) -> None:
         "kg_quotes",
         "kg_events",
         "kg_relations",
+        "kg_quantities",
         "kg_causes",
     ]
     assert names.index("kg_paragraphs") < names.index("parser")
