@@ -65,10 +65,20 @@ def parse_number(words: list[str], lists: QuantityWords) -> float | None:
     return value
 
 
+def _hyphenated(token: Token) -> bool:
+    """Part of a compound such as "23-foot" or "1-900-WEATHER"."""
+    doc = token.doc
+    before = token.i > 0 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_
+    after = token.i + 1 < len(doc) and doc[token.i + 1].text == "-" and not token.whitespace_
+    return before or after
+
+
 def _is_number(token: Token, lists: QuantityWords) -> bool:
-    if token.ent_type_ in _NOT_COUNTS or entity_at(token) is not None:
+    if token.ent_type_ in _NOT_COUNTS or entity_at(token) is not None or _hyphenated(token):
         return False
-    return token.like_num or token.lower_ in lists.numbers
+    if token.text[:1] == "0" and token.text[1:2].isdigit():
+        return False
+    return (token.like_num and token.lower_ != "one") or token.lower_ in lists.numbers
 
 
 def _number_phrases(doc: Doc, lists: QuantityWords) -> Iterator[list[Token]]:
@@ -91,10 +101,11 @@ def _phrase_root(phrase: list[Token]) -> Token:
 
 def _unit_and_total(root: Token, lists: QuantityWords) -> tuple[Token, list[Token]] | None:
     """The counted noun, and the number of the whole when written "X of the Y nouns"."""
-    if root.dep_ == "nummod" and root.head.pos_ == "NOUN":
+    if root.dep_ == "nummod" and root.head.pos_ == "NOUN" and root.head.is_lower:
         return root.head, []
     for prep in (c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"):
-        for noun in (c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN"):
+        nouns = (c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN")
+        for noun in (n for n in nouns if n.is_lower):
             total = [c for c in noun.children if c.dep_ == "nummod"]
             whole = [t for c in total for t in c.subtree if t.like_num or t.lower_ in lists.scales]
             return noun, whole
@@ -117,7 +128,10 @@ def _place(unit: Token) -> tuple[str | None, int]:
         for obj in (c for c in prep.children if c.dep_ == "pobj"):
             key = entity_at(obj)
             if key is not None and key.startswith("Place:"):
-                return key, obj.right_edge.i
+                end = obj.i
+                while end + 1 < len(obj.doc) and entity_at(obj.doc[end + 1]) == key:
+                    end += 1
+                return key, end
     return None, unit.i
 
 
@@ -158,7 +172,7 @@ def _quantity(
     hedge = _qualifier(doc, phrase[0].i, lists)
     start = hedge[2] if hedge is not None else phrase[0].i
     place, last = _place(unit)
-    span = doc[start : max(last, unit.i) + 1]
+    span = doc[min(start, unit.i) : max(last, unit.i, phrase[-1].i) + 1]
     key = entity_at(unit)
     event = _event(root, triggers)
     quantity = Quantity(
