@@ -1,11 +1,11 @@
 """The ``kg_relations`` step: CoNLL04 relations between kg's entities, from the trained classifier.
 
 The arguments are kg's own entity mentions (names, not resolved pronouns) of the three types the
-model knows (Person → Peop, Organization → Org, Place → Loc). A sentence holding two or more of
-them is copied into a Doc of its own (the model was trained on single sentences, so context
-features see the sentence edges) with the pipeline's tags, lemmas and parse: nothing is
-re-tokenised or re-parsed. Every type-compatible ordered pair is classified; a relation the
-model keeps becomes a fact carrying the model's probability as its confidence:
+model knows (Person → Peop, Organization → Org, Place → Loc). In a sentence holding two or more
+of them the features are read off the pipeline's own tokens, tags, lemmas and parse (nothing is
+re-tokenised or re-parsed), with the sentence's bounds as the edges the model saw in training.
+Every type-compatible ordered pair is classified; a relation the model keeps becomes a fact
+carrying the model's probability as its confidence:
 
 - Work_For → :class:`MemberOf`, Live_In → :class:`LivesIn`, OrgBased_In → :class:`BasedIn`,
   Located_In → :class:`ContainedIn`;
@@ -160,10 +160,10 @@ def classify_sentence(
     """Relations between the arguments of one sentence that reach their threshold."""
     if not _has_candidates(arguments):
         return []
-    doc = sent.as_doc()
-    spans = [EntitySpan(a.start - sent.start, a.end - sent.start, a.label) for a in arguments]
+    spans = [EntitySpan(a.start, a.end, a.label) for a in arguments]
+    bounds = (sent.start, sent.end)
     found = []
-    for r in predict_relations(classifier, thresholds, doc, spans):
+    for r in predict_relations(classifier, thresholds, sent.doc, spans, bounds):
         head, tail = arguments[r.head], arguments[r.tail]
         if head.key != tail.key:
             found.append(FoundRelation(r.label, head, tail, r.score))
