@@ -1,10 +1,10 @@
-"""Quantities: "as many as 3,000 of the 14,000 troops in Afghanistan" as a structured value.
+"""Quantities: "as many as 2,000 of the 5,100 troops in Mali" as a structured value.
 
 A number (digits, number words, a scale such as "million") that counts a noun, either directly
-("3,000 troops") or as part of a whole ("3,000 of the 14,000 troops"), becomes a
+("2,000 troops") or as part of a whole ("2,000 of the 5,100 troops"), becomes a
 :class:`Quantity`: amount, total, unit (the noun), the hedge before it ("as many as") and the
 bound that hedge sets (upper, lower, approximate), the place of the counted things ("in
-Afghanistan"), the entity counted when kg knows one (a force), and the event whose clause
+Mali"), the entity counted when kg knows one (a force), and the event whose clause
 states it. Dates, times, money, percentages and ordinals are no quantities here.
 """
 
@@ -123,7 +123,7 @@ def _qualifier(doc: Doc, start: int, lists: QuantityWords) -> tuple[str, str, in
 
 
 def _place(unit: Token) -> tuple[str | None, int]:
-    """The place the counted things are in ("troops in Afghanistan"), and where its words end."""
+    """The place the counted things are in ("troops in Mali"), and where its words end."""
     for prep in (c for c in unit.rights if c.dep_ == "prep" and c.lower_ in ("in", "at", "across")):
         for obj in (c for c in prep.children if c.dep_ == "pobj"):
             key = entity_at(obj)
