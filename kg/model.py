@@ -242,7 +242,7 @@ class Quote:
 class Quantity:
     """A counted amount as written: "as many as 2,000 of the 5,100 troops in Mali".
 
-    ``amount`` is the number stated, ``total`` the whole it is part of ("of the 14,000"),
+    ``amount`` is the number stated, ``total`` the whole it is part of ("of the 5,100"),
     ``unit`` the noun counted, ``qualifier`` the words that hedge it ("as many as") and
     ``bound`` what they make of the amount: "upper", "lower", "approximate" or None (exact).
     ``event`` is the key of the event whose clause states it; ``of`` the entity counted
