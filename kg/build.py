@@ -66,8 +66,9 @@ def content_hash(article: Article, settings: Settings) -> str:
     """A digest of everything that shapes an article's graph."""
     published = article.published.isoformat() if article.published else ""
     parts = (VERSION, settings.spacy_model, settings.base_iri, str(settings.min_confidence))
+    relations = settings.relations
     fields = (article.id, article.text, article.title or "", article.url or "", published)
-    return iri.stable_hash(*parts, *fields, article.source or "", length=32)
+    return iri.stable_hash(*parts, relations, *fields, article.source or "", length=32)
 
 
 def build(

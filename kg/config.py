@@ -109,6 +109,12 @@ class Settings:
     link_min_score: float = _setting(
         0.75, "KG_LINK_MIN_SCORE", "Candidates scoring lower are not linked (0 to 1)."
     )
+    relations: str = _setting(
+        "on",
+        "KG_RELATIONS",
+        "CoNLL04 relation model in extraction: 'on' (classify pairs of kg's entities), 'off', "
+        "or 'ensemble' (also run its 3 entity recognisers; about 3x slower).",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -22,6 +22,7 @@ __all__ = [
     "link_iri",
     "links_graph_iri",
     "normalise_label",
+    "quantity_iri",
     "quote_iri",
     "reason_iri",
     "resource_prefixes",
@@ -37,8 +38,9 @@ RESOURCE_KINDS = (
     "fact",
     "quote",
     "reason",
-    "extractor",
     "link",
+    "quantity",
+    "extractor",
 )
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -106,6 +108,11 @@ def reason_iri(base: str, article_id: str, event_key: str, text: str) -> str:
     return _iri(base, "reason", stable_hash(article_id, event_key, text, length=12))
 
 
+def quantity_iri(base: str, article_id: str, start: int, end: int) -> str:
+    """A quantity, by its article and character span."""
+    return _iri(base, "quantity", stable_hash(article_id, str(start), str(end), length=12))
+
+
 def extractor_iri(base: str, name: str) -> str:
     """The software agent (a spaCy component) that produced a fact."""
     return _iri(base, "extractor", slugify(name))
@@ -134,6 +141,7 @@ def resource_prefixes(base: str) -> dict[str, str]:
         "kgf": f"{base}fact/",
         "kgq": f"{base}quote/",
         "kgr": f"{base}reason/",
+        "kgn": f"{base}quantity/",
         "kgx": f"{base}extractor/",
         "kgl": f"{base}link/",
     }

@@ -12,8 +12,10 @@ from enum import StrEnum
 
 __all__ = [
     "Article",
+    "BasedIn",
     "Cause",
     "Characterization",
+    "ContainedIn",
     "Entity",
     "EntityType",
     "Event",
@@ -23,11 +25,13 @@ __all__ = [
     "HoldsPost",
     "Link",
     "LinkRelation",
+    "LivesIn",
     "LocatedIn",
     "MemberOf",
     "Mention",
     "Modality",
     "PostIn",
+    "Quantity",
     "Quote",
     "TimeExpr",
 ]
@@ -158,6 +162,33 @@ class LocatedIn:
 
 
 @dataclass(frozen=True, slots=True)
+class LivesIn:
+    """A person lives (or lived) in a place (CoNLL04 Live_In)."""
+
+    person: str
+    place: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class BasedIn:
+    """An organisation is based, or has its headquarters, in a place (CoNLL04 OrgBased_In)."""
+
+    organization: str
+    place: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class ContainedIn:
+    """A place lies within another place (CoNLL04 Located_In): a city in a state or country."""
+
+    place: str
+    container: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One mention of an event with its roles; mentions of one event share a key."""
 
@@ -209,7 +240,43 @@ class Quote:
     direct: bool = True
 
 
-Fact = HoldsPost | PostIn | MemberOf | LocatedIn | Event | Cause | Characterization | Quote
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A counted amount as written: "as many as 2,000 of the 5,100 troops in Mali".
+
+    ``amount`` is the number stated, ``total`` the whole it is part of ("of the 5,100"),
+    ``unit`` the noun counted, ``qualifier`` the words that hedge it ("as many as") and
+    ``bound`` what they make of the amount: "upper", "lower", "approximate" or None (exact).
+    ``event`` is the key of the event whose clause states it; ``of`` the entity counted
+    (a force such as "troops in Mali"), ``place`` where the counted things are.
+    """
+
+    text: str
+    amount: float
+    unit: str
+    evidence: Evidence
+    total: float | None = None
+    qualifier: str | None = None
+    bound: str | None = None
+    event: str | None = None
+    of: str | None = None
+    place: str | None = None
+
+
+Fact = (
+    HoldsPost
+    | PostIn
+    | MemberOf
+    | LocatedIn
+    | LivesIn
+    | BasedIn
+    | ContainedIn
+    | Event
+    | Cause
+    | Characterization
+    | Quote
+    | Quantity
+)
 
 
 class LinkRelation(StrEnum):

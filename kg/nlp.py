@@ -34,6 +34,10 @@ def load_pipeline(settings: Settings) -> Language:
         ) from exc
     nlp.add_pipe("kg_paragraphs", before="parser")
     for name in PIPELINE:
+        if name == "kg_relations":
+            if settings.relations != "off":
+                nlp.add_pipe(name, config={"mode": settings.relations})
+            continue
         nlp.add_pipe(name)
     return nlp
 

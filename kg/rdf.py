@@ -18,18 +18,24 @@ from rdflib.term import Node
 from kg import iri
 from kg.model import (
     Article,
+    BasedIn,
     Cause,
     Characterization,
+    ContainedIn,
     Entity,
     Event,
+    EventType,
     Evidence,
     Fact,
     HoldsPost,
     Link,
     LinkRelation,
+    LivesIn,
     LocatedIn,
     MemberOf,
+    Modality,
     PostIn,
+    Quantity,
     Quote,
 )
 from kg.vocab import KG, SCHEMA
@@ -125,17 +131,30 @@ def _stated(ctx: _Context, s: URIRef, p: URIRef, o: Node, proof: Evidence) -> It
     yield extractor, RDFS.label, Literal(proof.extractor)
 
 
+_LINKS: dict[type, tuple[URIRef, str, str]] = {
+    HoldsPost: (KG.holdsPost, "person", "post"),
+    PostIn: (KG.postIn, "post", "organization"),
+    MemberOf: (KG.memberOf, "person", "organization"),
+    LocatedIn: (KG.locatedIn, "subject", "place"),
+    LivesIn: (KG.livesIn, "person", "place"),
+    BasedIn: (KG.basedIn, "organization", "place"),
+    ContainedIn: (KG.containedIn, "place", "container"),
+}
+
+
+def _link(ctx: _Context, fact: Fact) -> Iterator[Triple]:
+    """A fact between two entities: one triple, stated when both entities are known."""
+    predicate, subject, obj = _LINKS[type(fact)]
+    s, o = getattr(fact, subject), getattr(fact, obj)
+    if s in ctx.entities and o in ctx.entities:
+        yield from _stated(ctx, ctx.entities[s], predicate, ctx.entities[o], fact.evidence)
+
+
 def _fact(ctx: _Context, fact: Fact) -> Iterator[Triple]:
-    ent = ctx.entities
+    if type(fact) in _LINKS:
+        yield from _link(ctx, fact)
+        return
     match fact:
-        case HoldsPost(person=s, post=o) if s in ent and o in ent:
-            yield from _stated(ctx, ent[s], KG.holdsPost, ent[o], fact.evidence)
-        case PostIn(post=s, organization=o) if s in ent and o in ent:
-            yield from _stated(ctx, ent[s], KG.postIn, ent[o], fact.evidence)
-        case MemberOf(person=s, organization=o) if s in ent and o in ent:
-            yield from _stated(ctx, ent[s], KG.memberOf, ent[o], fact.evidence)
-        case LocatedIn(subject=s, place=o) if s in ent and o in ent:
-            yield from _stated(ctx, ent[s], KG.locatedIn, ent[o], fact.evidence)
         case Event():
             yield from _event(ctx, fact)
         case Characterization():
@@ -144,6 +163,8 @@ def _fact(ctx: _Context, fact: Fact) -> Iterator[Triple]:
             yield from _cause(ctx, fact)
         case Quote():
             yield from _quote(ctx, fact)
+        case Quantity():
+            yield from _quantity(ctx, fact)
         case _:
             return
 
@@ -159,10 +180,11 @@ def _event(ctx: _Context, event: Event) -> Iterator[Triple]:
         (KG.announcedBy, event.announcer),
         (KG.locatedIn, event.place),
     ]
-    roles += [(KG.affects, key) for key in event.affected]
+    roles += [(_affect_role(event, key), key) for key in event.affected]
     for predicate, key in roles:
         if key is not None and key in ent:
             yield from _stated(ctx, ev, predicate, ent[key], proof)
+    yield from _killed_by(ctx, event)
     if event.affected_text and not event.affected:
         yield from _stated(ctx, ev, KG.affectedText, Literal(event.affected_text), proof)
     if event.medium:
@@ -172,6 +194,51 @@ def _event(ctx: _Context, event: Event) -> Iterator[Triple]:
         if event.time.value:
             date = Literal(event.time.value, datatype=XSD.date)
             yield from _stated(ctx, ev, KG.date, date, proof)
+
+
+def _affect_role(event: Event, key: str) -> URIRef:
+    """kg:victim for the people a killing affects, kg:affects otherwise."""
+    if event.type is EventType.KILLING and key.startswith("Person:"):
+        return KG.victim
+    return KG.affects
+
+
+def _killed_by(ctx: _Context, event: Event) -> Iterator[Triple]:
+    """``victim kg:killedBy agent`` (wdt:P157) for an asserted killing by a person."""
+    ent, agent = ctx.entities, event.agent
+    if event.type is not EventType.KILLING or event.modality is not Modality.ASSERTED:
+        return
+    if agent is None or not agent.startswith("Person:") or agent not in ent:
+        return
+    for key in event.affected:
+        if key.startswith("Person:") and key in ent and key != agent:
+            yield from _stated(ctx, ent[key], KG.killedBy, ent[agent], event.evidence)
+
+
+def _decimal(value: float) -> Literal:
+    text = str(int(value)) if value == int(value) else repr(value)
+    return Literal(text, datatype=XSD.decimal)
+
+
+def _quantity(ctx: _Context, quantity: Quantity) -> Iterator[Triple]:
+    proof = quantity.evidence
+    q = URIRef(iri.quantity_iri(ctx.base, ctx.article.id, proof.start, proof.end))
+    yield q, RDF.type, KG.Quantity
+    yield q, RDFS.label, Literal(quantity.text)
+    yield from _stated(ctx, q, KG.amount, _decimal(quantity.amount), proof)
+    yield q, KG.unit, Literal(quantity.unit)
+    if quantity.total is not None:
+        yield q, KG.total, _decimal(quantity.total)
+    if quantity.qualifier is not None:
+        yield q, KG.qualifier, Literal(quantity.qualifier)
+    bound = {"upper": KG.upperBound, "lower": KG.lowerBound}.get(quantity.bound or "")
+    if bound is not None:
+        yield q, bound, _decimal(quantity.amount)
+    for predicate, key in ((KG.locatedIn, quantity.place), (KG.quantityOf, quantity.of)):
+        if key is not None and key in ctx.entities:
+            yield q, predicate, ctx.entities[key]
+    if quantity.event is not None and quantity.event in ctx.events:
+        yield from _stated(ctx, ctx.events[quantity.event], KG.quantity, q, proof)
 
 
 def _characterization(ctx: _Context, view: Characterization) -> Iterator[Triple]:

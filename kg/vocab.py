@@ -37,6 +37,7 @@ class KG(DefinedNamespace):
     Acquisition: URIRef
     Agreement: URIRef
     Killing: URIRef
+    Quantity: URIRef
     Reason: URIRef
     Quote: URIRef
     Fact: URIRef
@@ -54,6 +55,13 @@ class KG(DefinedNamespace):
     postIn: URIRef
     memberOf: URIRef
     locatedIn: URIRef
+    livesIn: URIRef
+    basedIn: URIRef
+    containedIn: URIRef
+    victim: URIRef
+    killedBy: URIRef
+    quantity: URIRef
+    quantityOf: URIRef
     agent: URIRef
     affects: URIRef
     announcedBy: URIRef
@@ -74,6 +82,12 @@ class KG(DefinedNamespace):
     trigger: URIRef
     reasonText: URIRef
     causeMarker: URIRef
+    amount: URIRef
+    total: URIRef
+    unit: URIRef
+    qualifier: URIRef
+    upperBound: URIRef
+    lowerBound: URIRef
     quotedText: URIRef
     verb: URIRef
     directQuote: URIRef

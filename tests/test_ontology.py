@@ -46,6 +46,10 @@ UNALIGNED = {
     KG.sentenceIndex,
     KG.contentHash,
     KG.linkMethod,
+    KG.quantity,
+    KG.quantityOf,
+    KG.total,
+    KG.qualifier,
 }
 REQUIRED_TARGETS = {
     SCHEMA.Person,
@@ -68,6 +72,12 @@ REQUIRED_TARGETS = {
     WDT.P828,
     WDT.P585,
     WDT.P276,
+    WDT.P551,
+    WDT.P159,
+    WDT.P131,
+    WDT.P157,
+    SCHEMA.homeLocation,
+    SCHEMA.containedInPlace,
 }
 
 PREFIXES = """

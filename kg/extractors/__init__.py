@@ -1,7 +1,8 @@
 """kg's extractors as spaCy components, all registered here, idempotently.
 
 ``register()`` declares the Doc extensions and the factories ``kg_paragraphs``,
-``kg_entities``, ``kg_posts``, ``kg_quotes``, ``kg_events`` and ``kg_causes``.
+``kg_entities``, ``kg_posts``, ``kg_quotes``, ``kg_events``, ``kg_relations`` (the CoNLL04
+relation model; config ``mode``: on, off or ensemble), ``kg_quantities`` and ``kg_causes``.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from kg.extractors.components import (
     EventFinder,
     ParagraphSplitter,
     PostFinder,
+    QuantityFinder,
     QuoteFinder,
+    RelationFinder,
 )
 from kg.extractors.spans import register_extensions
 
-__all__ = ["FACTORIES", "PIPELINE", "register"]
+__all__ = ["CONFIGS", "FACTORIES", "PIPELINE", "register"]
 
 FACTORIES: dict[str, tuple[type, list[str], list[str]]] = {
     "kg_paragraphs": (ParagraphSplitter, [], ["token.is_sent_start"]),
@@ -32,11 +35,28 @@ FACTORIES: dict[str, tuple[type, list[str], list[str]]] = {
     "kg_posts": (PostFinder, ["doc._.kg_entities"], ["doc._.kg_facts", "doc._.kg_holders"]),
     "kg_quotes": (QuoteFinder, ["doc._.kg_entities"], ["doc._.kg_facts", "doc._.kg_quotations"]),
     "kg_events": (EventFinder, ["doc._.kg_entities"], ["doc._.kg_facts"]),
+    "kg_relations": (
+        RelationFinder,
+        ["doc._.kg_entities", "doc._.kg_facts"],
+        ["doc._.kg_facts", "doc._.kg_entities"],
+    ),
+    "kg_quantities": (QuantityFinder, ["doc._.kg_facts"], ["doc._.kg_facts"]),
     "kg_causes": (CauseFinder, ["doc._.kg_facts"], ["doc._.kg_facts"]),
 }
 
 # Components after ``ner``, in order; ``kg_paragraphs`` goes before the parser.
-PIPELINE = ("kg_entities", "kg_posts", "kg_quotes", "kg_events", "kg_causes")
+PIPELINE = (
+    "kg_entities",
+    "kg_posts",
+    "kg_quotes",
+    "kg_events",
+    "kg_relations",
+    "kg_quantities",
+    "kg_causes",
+)
+
+# Factories that take a config: their defaults (the component is built with ``nlp.vocab`` too).
+CONFIGS: dict[str, dict[str, Any]] = {"kg_relations": {"mode": "on"}}
 
 
 def _factory(cls: type) -> Any:
@@ -46,9 +66,23 @@ def _factory(cls: type) -> Any:
     return make
 
 
+def _configured_factory(cls: type) -> Any:
+    def make(nlp: Language, name: str, mode: str) -> Any:
+        return cls(nlp.vocab, mode)
+
+    return make
+
+
 def register() -> None:
     """Register the Doc extensions and every kg factory with spaCy (idempotent)."""
     register_extensions()
     for name, (cls, requires, assigns) in FACTORIES.items():
-        if not Language.has_factory(name):
+        if Language.has_factory(name):
+            continue
+        if name in CONFIGS:
+            func = _configured_factory(cls)
+            Language.factory(
+                name, default_config=CONFIGS[name], requires=requires, assigns=assigns, func=func
+            )
+        else:
             Language.factory(name, requires=requires, assigns=assigns, func=_factory(cls))

@@ -69,9 +69,10 @@ def _personal(mention: NameMention) -> bool:
     return mention.label in ("PERSON", "NORP", "GPE", "ORG") and mention.text[:1].isupper()
 
 
-def _matches(mention: NameMention, cluster: Cluster) -> bool:
+def _matches(mention: NameMention, cluster: Cluster, label: str, labels: set[str]) -> bool:
+    """Whether mention (normalised ``label``) names the cluster (normalised ``labels``)."""
     words = mention.words
-    if any(normalise_label(m.text) == normalise_label(mention.text) for m in cluster.mentions):
+    if label in labels:
         return True
     surname = cluster.surname()
     if surname is None or not _personal(mention):
@@ -88,14 +89,20 @@ def _matches(mention: NameMention, cluster: Cluster) -> bool:
 def cluster_mentions(mentions: list[NameMention]) -> list[Cluster]:
     """Group mentions into clusters; longer names seed clusters before their short forms."""
     clusters: list[Cluster] = []
+    labels: list[set[str]] = []
     for mention in sorted(mentions, key=lambda m: (-len(m.words), m.start)):
-        candidates = [c for c in clusters if _matches(mention, c)]
-        if len(candidates) == 1:
-            candidates[0].mentions.append(mention)
-        elif candidates:
-            _nearest(candidates, mention).mentions.append(mention)
-        else:
+        label = normalise_label(mention.text)
+        found = [k for k, c in enumerate(clusters) if _matches(mention, c, label, labels[k])]
+        if not found:
             clusters.append(Cluster([mention]))
+            labels.append({label})
+            continue
+        k = found[0]
+        if len(found) > 1:
+            nearest = _nearest([clusters[j] for j in found], mention)
+            k = next(j for j in found if clusters[j] is nearest)
+        clusters[k].mentions.append(mention)
+        labels[k].add(label)
     for cluster in clusters:
         cluster.mentions.sort(key=lambda m: m.start)
     return sorted(clusters, key=lambda c: c.mentions[0].start)

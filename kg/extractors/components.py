@@ -10,9 +10,12 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from kg.extractors.causes import find_causes
+from kg.extractors.combine import combine_facts
 from kg.extractors.coref import resolve_organisations, resolve_references
 from kg.extractors.entities import find_entities, post_entities
 from kg.extractors.events import find_events
@@ -20,11 +23,23 @@ from kg.extractors.forces import find_forces
 from kg.extractors.lexicon import load_lexicon
 from kg.extractors.merge import merge_events
 from kg.extractors.posts import find_holders, holder_facts
+from kg.extractors.quantities import find_quantities, load_quantity_words
 from kg.extractors.quotes import find_quotations, indirect_quote_facts, quote_facts
+from kg.extractors.relations import (
+    FoundRelation,
+    check_mode,
+    classify_sentence,
+    kg_arguments,
+    model_arguments,
+    new_entities,
+    relation_fact,
+)
 from kg.extractors.spans import article_of
 from kg.extractors.timex import normalise_time
 from kg.extractors.titles import Title
 from kg.model import Event, Fact, HoldsPost
+from kg.relations.data import RELATION_TYPES
+from kg.relations.model import load_classifier, load_recognisers
 
 __all__ = [
     "CauseFinder",
@@ -32,7 +47,9 @@ __all__ = [
     "EventFinder",
     "ParagraphSplitter",
     "PostFinder",
+    "QuantityFinder",
     "QuoteFinder",
+    "RelationFinder",
 ]
 
 
@@ -132,6 +149,15 @@ def _with_times(events: list[Event], published: date | None) -> list[Fact]:
     return out
 
 
+class QuantityFinder:
+    """Counted quantities, on the events whose clauses state them."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        events = [f for f in doc._.kg_facts if isinstance(f, Event)]
+        doc._.kg_facts.extend(find_quantities(doc, events, load_quantity_words()))
+        return doc
+
+
 class CauseFinder:
     """Reasons that events cite."""
 
@@ -139,3 +165,43 @@ class CauseFinder:
         events = [f for f in doc._.kg_facts if isinstance(f, Event)]
         doc._.kg_facts.extend(find_causes(doc, events))
         return doc
+
+
+class RelationFinder:
+    """CoNLL04 relations between kg's entities; the model is loaded once, here."""
+
+    def __init__(self, vocab: Vocab, mode: str = "on") -> None:
+        self.mode = check_mode(mode)
+        classifier, threshold = load_classifier()
+        self.classifier = classifier
+        self.thresholds = dict.fromkeys(RELATION_TYPES, threshold)
+        self.recognisers: Language | None = None
+        if mode == "ensemble":
+            self.recognisers = load_recognisers(vocab)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.mode == "off":
+            return doc
+        found = self._relations(doc)
+        known = {e.key for e in doc._.kg_entities}
+        added = new_entities(doc, found, known)
+        doc._.kg_entities = [*doc._.kg_entities, *added]
+        for arg in (a for r in found for a in (r.head, r.tail) if a.new):
+            for i in range(arg.start, arg.end):
+                doc._.kg_token_entity.setdefault(i, arg.key)
+        lexicon = load_lexicon()
+        model = [relation_fact(doc, r, lexicon) for r in found]
+        doc._.kg_facts = combine_facts(doc._.kg_facts, model)
+        return doc
+
+    def _relations(self, doc: Doc) -> list[FoundRelation]:
+        arguments = kg_arguments(doc, doc._.kg_entities)
+        sents = list(doc.sents)
+        if self.recognisers is not None:
+            extra = model_arguments(self.recognisers, sents, arguments)
+            arguments = sorted([*arguments, *extra], key=lambda a: a.start)
+        found: list[FoundRelation] = []
+        for sent in sents:
+            local = [a for a in arguments if sent.start <= a.start < sent.end]
+            found.extend(classify_sentence(self.classifier, self.thresholds, sent, local))
+        return found

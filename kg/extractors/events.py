@@ -18,7 +18,7 @@ from kg.extractors.quotes import Quotation, medium_of
 from kg.extractors.spans import entity_at, evidence
 from kg.model import EntityType, Event, EventType, Modality, TimeExpr
 
-__all__ = ["EXTRACTOR", "find_events"]
+__all__ = ["EXTRACTOR", "event_modality", "find_events"]
 
 EXTRACTOR = "kg_events"
 _CLAUSES = {"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "csubj"}
@@ -106,6 +106,11 @@ def _entity_in(tokens: Iterator[Token] | list[Token], kind: EntityType) -> str |
         if key is not None and key.startswith(kind.value + ":"):
             return key
     return None
+
+
+def event_modality(trigger: Token, lexicon: Lexicon) -> Modality:
+    """Whether the clause of ``trigger`` asserts, plans or denies what it says."""
+    return _modality(trigger, lexicon)
 
 
 def _modality(trigger: Token, lexicon: Lexicon) -> Modality:

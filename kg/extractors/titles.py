@@ -7,6 +7,7 @@ organisation it belongs to ("of Apple"), which is kept apart so the post can be 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -51,8 +52,14 @@ def find_titles(doc: Doc, lexicon: Lexicon) -> list[Title]:
     return titles
 
 
+@cache
+def _head_prefixes(heads: frozenset[str]) -> frozenset[str]:
+    """Every prefix of every title head: a phrase can only match if its first word is one."""
+    return frozenset(head[:k] for head in heads for k in range(1, len(head) + 1))
+
+
 def _match_head(doc: Doc, i: int, lexicon: Lexicon) -> int | None:
-    if not doc[i].is_alpha:
+    if not doc[i].is_alpha or doc[i].lower_ not in _head_prefixes(lexicon.title_heads):
         return None
     for n in range(min(_MAX_HEAD_TOKENS, len(doc) - i), 0, -1):
         if _phrase(doc[i : i + n]) in lexicon.title_heads:

@@ -28,13 +28,26 @@ class LogisticModel:
 
     def columns(self, features: Sequence[str]) -> NDArray[np.int64]:
         """Rows of the known features, each once."""
-        rows = {self.vocabulary[f] for f in features if f in self.vocabulary}
+        get = self.vocabulary.get
+        rows = {r for r in map(get, features) if r is not None}
         return np.asarray(sorted(rows), dtype=np.int64)
 
     def probability(self, features: Sequence[str]) -> float:
         """P(label = 1 | features), averaged over the bag."""
         scores = self.weights[self.columns(features)].sum(axis=0, dtype=np.float64)
         return float(np.mean(1.0 / (1.0 + np.exp(-np.clip(scores, -30.0, 30.0)))))
+
+    def probabilities(self, instances: Sequence[Sequence[str]]) -> list[float]:
+        """:meth:`probability` of each instance, computed in one pass over the weights."""
+        if not instances:
+            return []
+        columns = [self.columns(features) for features in instances]
+        rows = np.concatenate([c for c in columns if len(c)] or [np.zeros(0, dtype=np.int64)])
+        sums = np.zeros((len(instances), self.weights.shape[1]), dtype=np.float64)
+        owner = np.repeat(np.arange(len(instances)), [len(c) for c in columns])
+        np.add.at(sums, owner, self.weights[rows].astype(np.float64))
+        probs = 1.0 / (1.0 + np.exp(-np.clip(sums, -30.0, 30.0)))
+        return [float(p) for p in probs.mean(axis=1)]
 
     def save(self, path: Path) -> None:
         """Write the model as a compressed ``.npz``."""

@@ -73,16 +73,17 @@ def _between_features(doc: Doc, left: Span, right: Span, order: str) -> list[str
     return feats
 
 
-def _word(doc: Doc, i: int) -> str:
-    return doc[i].lower_ if 0 <= i < len(doc) else "<s>"
+def _context_features(doc: Doc, left: Span, right: Span, bounds: tuple[int, int]) -> list[str]:
+    lo, hi = bounds
 
+    def word(i: int) -> str:
+        return doc[i].lower_ if lo <= i < hi else "<s>"
 
-def _context_features(doc: Doc, left: Span, right: Span) -> list[str]:
-    feats = [f"l1={_word(doc, left.start - 1)}", f"r1={_word(doc, right.end)}"]
-    feats += [f"l2={_word(doc, left.start - 2)}_{_word(doc, left.start - 1)}"]
-    feats += [f"r2={_word(doc, right.end)}_{_word(doc, right.end + 1)}"]
+    feats = [f"l1={word(left.start - 1)}", f"r1={word(right.end)}"]
+    feats += [f"l2={word(left.start - 2)}_{word(left.start - 1)}"]
+    feats += [f"r2={word(right.end)}_{word(right.end + 1)}"]
     for name, span in (("L", left), ("R", right)):
-        if _word(doc, span.start - 1) == "(" and _word(doc, span.end) == ")":
+        if word(span.start - 1) == "(" and word(span.end) == ")":
             feats.append(f"paren{name}")
     return feats
 
@@ -99,15 +100,23 @@ def _between_entities(others: Sequence[EntitySpan], lo: int, hi: int) -> list[st
 
 
 def pair_features(
-    doc: Doc, head: EntitySpan, tail: EntitySpan, entities: Sequence[EntitySpan]
+    doc: Doc,
+    head: EntitySpan,
+    tail: EntitySpan,
+    entities: Sequence[EntitySpan],
+    bounds: tuple[int, int] | None = None,
 ) -> list[str]:
-    """Feature strings for "``head`` relates to ``tail``" in a parsed ``doc``."""
+    """Feature strings for "``head`` relates to ``tail``" in a parsed ``doc``.
+
+    ``bounds`` (token start, end) is the sentence within a longer doc; by default the whole doc.
+    Context outside it reads as the sentence edge, as in training on one sentence per doc.
+    """
     h, t = doc[head.start : head.end], doc[tail.start : tail.end]
     order = "ht" if head.start < tail.start else "th"
     left, right = (h, t) if order == "ht" else (t, h)
     feats = [f"order={order}", *_argument_features("h", h), *_argument_features("t", t)]
     feats += _between_features(doc, left, right, order)
-    feats += _context_features(doc, left, right)
+    feats += _context_features(doc, left, right, bounds or (0, len(doc)))
     feats += _overlap_features(h, t)
     feats += _between_entities(entities, left.end, right.start)
     feats += _path_features(h.root, t.root)

@@ -14,6 +14,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from kg.errors import InputError
 from kg.relations.classifier import LogisticModel
@@ -21,7 +22,13 @@ from kg.relations.data import RELATION_TYPES, EntitySpan, Relation, Sentence
 from kg.relations.ner import BASE_MODEL, doc_from_tokens, ensemble_entities
 from kg.relations.pairs import predict_relations
 
-__all__ = ["WEIGHTS_DIR", "RelationModel", "load_relation_model"]
+__all__ = [
+    "WEIGHTS_DIR",
+    "RelationModel",
+    "load_classifier",
+    "load_recognisers",
+    "load_relation_model",
+]
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 
@@ -67,17 +74,38 @@ class RelationModel:
         return Sentence(tuple(t.text for t in doc), tuple(entities), tuple(relations))
 
 
-def load_relation_model(weights: Path = WEIGHTS_DIR, base_model: str = BASE_MODEL) -> RelationModel:
-    """Load the extractor from a directory written by :func:`kg.relations.train.train`.
+def load_classifier(weights: Path = WEIGHTS_DIR) -> tuple[LogisticModel, float]:
+    """The relation classifier and its decision threshold, without the recognisers.
 
     Raises:
         InputError: the directory does not hold a trained model.
     """
     try:
         meta = json.loads((weights / "meta.json").read_text(encoding="utf-8"))
-        classifier = LogisticModel.load(weights / "relations.npz")
+        return LogisticModel.load(weights / "relations.npz"), float(meta["threshold"])
     except (OSError, ValueError, KeyError) as err:
         raise InputError(f"no trained relation model in {weights}: {err}") from err
+
+
+def load_recognisers(vocab: Vocab, weights: Path = WEIGHTS_DIR) -> Language:
+    """The ensemble of entity recognisers (``ner_0``...), sharing ``vocab``.
+
+    Raises:
+        InputError: the directory does not hold the recognisers.
+    """
+    try:
+        return spacy.load(weights / "ner", vocab=vocab)
+    except OSError as err:
+        raise InputError(f"no trained entity recognisers in {weights / 'ner'}: {err}") from err
+
+
+def load_relation_model(weights: Path = WEIGHTS_DIR, base_model: str = BASE_MODEL) -> RelationModel:
+    """Load the extractor from a directory written by :func:`kg.relations.train.train`.
+
+    Raises:
+        InputError: the directory does not hold a trained model.
+    """
+    classifier, threshold = load_classifier(weights)
     parser = spacy.load(base_model, exclude=["ner"])
-    ner = spacy.load(weights / "ner", vocab=parser.vocab)
-    return RelationModel(parser, ner, classifier, float(meta["threshold"]))
+    ner = load_recognisers(parser.vocab, weights)
+    return RelationModel(parser, ner, classifier, threshold)

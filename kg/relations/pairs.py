@@ -30,10 +30,15 @@ def candidates(entities: Sequence[EntitySpan]) -> list[tuple[int, int, str]]:
 
 
 def labelled_features(
-    doc: Doc, entities: Sequence[EntitySpan], head: int, tail: int, label: str
+    doc: Doc,
+    entities: Sequence[EntitySpan],
+    head: int,
+    tail: int,
+    label: str,
+    bounds: tuple[int, int] | None = None,
 ) -> list[str]:
     """The pair's features, each prefixed with the candidate relation label."""
-    feats = pair_features(doc, entities[head], entities[tail], entities)
+    feats = pair_features(doc, entities[head], entities[tail], entities, bounds)
     return [f"{label}:{f}" for f in feats]
 
 
@@ -42,11 +47,13 @@ def predict_relations(
     thresholds: Mapping[str, float],
     doc: Doc,
     entities: Sequence[EntitySpan],
+    bounds: tuple[int, int] | None = None,
 ) -> list[Relation]:
-    """Relations whose probability reaches their label's threshold."""
+    """Relations whose probability reaches their label's threshold (``bounds``: the sentence)."""
+    pairs = candidates(entities)
+    features = [labelled_features(doc, entities, h, t, label, bounds) for h, t, label in pairs]
     found = []
-    for head, tail, label in candidates(entities):
-        p = model.probability(labelled_features(doc, entities, head, tail, label))
+    for (head, tail, label), p in zip(pairs, model.probabilities(features), strict=True):
         if p >= thresholds.get(label, 0.5):
             found.append(Relation(head, tail, label, p))
     return _one_direction(found)

@@ -6,7 +6,16 @@ from spacy.language import Language
 
 from kg.extractors import FACTORIES, PIPELINE, register
 
-EXPECTED = ["kg_causes", "kg_entities", "kg_events", "kg_paragraphs", "kg_posts", "kg_quotes"]
+EXPECTED = [
+    "kg_causes",
+    "kg_entities",
+    "kg_events",
+    "kg_paragraphs",
+    "kg_posts",
+    "kg_quantities",
+    "kg_quotes",
+    "kg_relations",
+]
 
 
 def test_factories_registered_match_expected_list() -> None:
@@ -26,6 +35,14 @@ def test_factories_pipeline_order(nlp: Language) -> None:
     names = nlp.pipe_names
     kg = [n for n in names if n.startswith("kg_")]
     assert kg == ["kg_paragraphs", *PIPELINE]
-    assert list(PIPELINE) == ["kg_entities", "kg_posts", "kg_quotes", "kg_events", "kg_causes"]
+    assert list(PIPELINE) == [
+        "kg_entities",
+        "kg_posts",
+        "kg_quotes",
+        "kg_events",
+        "kg_relations",
+        "kg_quantities",
+        "kg_causes",
+    ]
     assert names.index("kg_paragraphs") < names.index("parser")
     assert names.index("ner") < names.index("kg_entities")
