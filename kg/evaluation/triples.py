@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kg.model import (
+    BasedIn,
     Cause,
+    ContainedIn,
     Event,
     Fact,
     HoldsPost,
@@ -88,7 +90,10 @@ def _fact_triples(fact: Fact, events: set[str]) -> Iterator[Triple]:
             yield Triple(s, "postIn", o)
         case MemberOf(person=s, organization=o):
             yield Triple(s, "memberOf", o)
-        case LocatedIn(subject=s, place=o):
+        case LocatedIn(subject=s, place=o) | BasedIn(organization=s, place=o):
+            yield Triple(s, "locatedIn", o)
+        case ContainedIn(place=s, container=o):
+            # The guideline's locatedIn covers "Woodbridge, Suffolk" (a place in a place).
             yield Triple(s, "locatedIn", o)
         case Cause(event=key, text=text) if event_node(key) in events:
             yield Triple(event_node(key), "reason", text, literal=True)
