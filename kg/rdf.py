@@ -192,7 +192,7 @@ def _event(ctx: _Context, event: Event) -> Iterator[Triple]:
     if event.time is not None:
         yield from _stated(ctx, ev, KG.dateText, Literal(event.time.text), proof)
         if event.time.value:
-            date = Literal(event.time.value, datatype=XSD.date)
+            date = Literal(event.time.value, datatype=_date_type(event.time.value))
             yield from _stated(ctx, ev, KG.date, date, proof)
 
 
@@ -298,3 +298,8 @@ def link_triples(base: str, links: list[Link], entities: dict[str, str]) -> list
         ):
             triples[triple] = None
     return list(triples)
+
+
+def _date_type(value: str) -> URIRef:
+    """xsd:gYear for "1963", xsd:gYearMonth for "2023-07", xsd:date for a day."""
+    return {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)

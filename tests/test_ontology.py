@@ -344,7 +344,7 @@ def test_shapes_reject_bad_confidence_and_quote_without_speaker(
         (
             '"2024-03"^^xsd:gYearMonth',
             '"March"',
-            "kg:date values are xsd:date, xsd:gYearMonth or xsd:dateTime literals.",
+            "kg:date values are xsd:date, xsd:gYearMonth, xsd:gYear or xsd:dateTime literals.",
         ),
         (
             "kg:holdsPost kge:secdef",

@@ -31,7 +31,8 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
 def normalise_time(text: str, published: date | None) -> str | None:
-    """ISO 8601 date for text, or None when it is a duration or cannot be anchored."""
+    """ISO 8601 date (or year, or year-month) for text; None for a duration or when it cannot
+    be anchored."""
     cleaned = " ".join(text.lower().replace(",", " ").split())
     if _DURATION.search(cleaned) and not _YEAR.search(cleaned) and "ago" not in cleaned:
         return None
@@ -91,10 +92,19 @@ def _nearest_year(month: int, published: date) -> int:
 
 
 def _dateparser(text: str, published: date | None) -> str | None:
-    import dateparser
+    """dateparser's reading, at the precision the text has: "1963" is a year, "July" a month
+    (xsd:gYear, xsd:gYearMonth), anything finer a day."""
+    from dateparser.date import DateDataParser
 
     settings: dict[str, Any] = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
     if published is not None:
         settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)
-    return None if parsed is None else parsed.date().isoformat()
+    data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
+    if data.date_obj is None:
+        return None
+    day = data.date_obj.date()
+    if data.period == "year":
+        return f"{day.year:04d}"
+    if data.period == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()

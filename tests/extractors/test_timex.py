@@ -45,3 +45,15 @@ def test_timex_relative_to_publication(text: str, expected: str | None) -> None:
 )
 def test_timex_without_publication_date(text: str, expected: str | None) -> None:
     assert normalise_time(text, None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("1963", "1963", id="bare-year-is-a-year"),
+        pytest.param("July 2023", "2023-07", id="month-and-year-is-a-month"),
+        pytest.param("in 2019", "2019", id="in-year"),
+    ],
+)
+def test_timex_keeps_the_precision_of_the_text(text: str, expected: str) -> None:
+    assert normalise_time(text, None) == expected
