@@ -102,7 +102,7 @@ def _dateparser(text: str, published: date | None) -> str | None:
     data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
     if data.date_obj is None:
         return None
-    day = data.date_obj.date()
+    day: date = data.date_obj.date()
     if data.period == "year":
         return f"{day.year:04d}"
     if data.period == "month":
