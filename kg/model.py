@@ -205,6 +205,7 @@ class Event:
     time: TimeExpr | None = None
     place: str | None = None
     claimed_by: str | None = None
+    announce_verb: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

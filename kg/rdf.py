@@ -187,13 +187,34 @@ def _event(ctx: _Context, event: Event) -> Iterator[Triple]:
     yield from _killed_by(ctx, event)
     if event.affected_text and not event.affected:
         yield from _stated(ctx, ev, KG.affectedText, Literal(event.affected_text), proof)
-    if event.medium:
+    if event.announcer is not None and event.announcer in ent:
+        yield from _announcement(ctx, event)
+    elif event.medium:
         yield from _stated(ctx, ev, KG.medium, Literal(event.medium), proof)
     if event.time is not None:
         yield from _stated(ctx, ev, KG.dateText, Literal(event.time.text), proof)
         if event.time.value:
             date = Literal(event.time.value, datatype=_date_type(event.time.value))
             yield from _stated(ctx, ev, KG.date, date, proof)
+
+
+def _announcement(ctx: _Context, event: Event) -> Iterator[Triple]:
+    """The act of making an event public: who announced it, about what, through which medium.
+
+    Kept apart from the event so that two announcers ("the president tweeted", "he wrote in
+    his letter") keep their own media.
+    """
+    announcer = event.announcer or ""
+    key = f"announce|{event.key}|{announcer}|{event.medium or ''}"
+    node = URIRef(iri.event_iri(ctx.base, ctx.article.id, "Announcement", key))
+    yield node, RDF.type, KG.Event
+    yield node, RDF.type, KG.Announcement
+    yield node, KG.trigger, Literal(event.announce_verb or "announced")
+    yield node, KG.modality, KG.Asserted
+    yield node, KG.about, ctx.events[event.key]
+    yield from _stated(ctx, node, KG.agent, ctx.entities[announcer], event.evidence)
+    if event.medium:
+        yield from _stated(ctx, node, KG.medium, Literal(event.medium), event.evidence)
 
 
 def _affect_role(event: Event, key: str) -> URIRef:

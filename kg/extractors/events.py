@@ -259,7 +259,7 @@ def _event(
     has_object = bool(affected) or affected_text is not None
     if not _keep(trigger, phrase, event_type, (agent, has_object), lexicon):
         return None
-    announcer, medium, claimed_by = _report(trigger, agent, lexicon, quotations)
+    announcer, medium, claimed_by, verb = _report(trigger, agent, lexicon, quotations)
     time = _time(trigger)
     confidence = 0.85 if agent is not None else 0.6
     return Event(
@@ -276,6 +276,7 @@ def _event(
         time=None if time is None else TimeExpr(time),
         place=_place(trigger),
         claimed_by=claimed_by,
+        announce_verb=verb,
     )
 
 
@@ -327,16 +328,17 @@ def _keep(
 
 def _report(
     trigger: Token, agent: str | None, lexicon: Lexicon, quotations: list[Quotation]
-) -> tuple[str | None, str | None, str | None]:
-    """Announcer, medium and claimant (a speaker other than the agent) of an event mention."""
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """Announcer, medium, claimant (a speaker other than the agent) and verb of saying of an
+    event mention."""
     verb = _speech_parent(trigger, lexicon)
     speaker = _subject_key(verb) if verb is not None else None
     if verb is None:
         quote = next((q for q in quotations if q.start <= trigger.i < q.end), None)
         if quote is None or quote.verb is None:
-            return None, None, None
+            return None, None, None, None
         verb, speaker = quote.verb, quote.speaker
     medium = medium_of(verb, lexicon)
     if speaker is None or speaker == agent:
-        return speaker, medium, None
-    return speaker, medium, speaker
+        return speaker, medium, None, verb.text
+    return speaker, medium, speaker, verb.text
