@@ -40,3 +40,23 @@ def test_settings_from_env() -> None:
     assert str(settings.store) == "/tmp/x"
     assert settings.union_default_graph is False
     assert settings.query_timeout_s == 2.5
+
+
+def _readme_query_examples() -> list[tuple[str, str]]:
+    """(query name, printed table) for each "`kg query NAME`:" block of README.md."""
+    import re
+
+    pattern = re.compile(r"`kg query ([a-z0-9-]+)`:\n\n```\n(.*?)\n```", re.DOTALL)
+    return pattern.findall(README)
+
+
+def test_readme_query_outputs_are_real(demo_store_path: object) -> None:
+    from click.testing import CliRunner
+
+    examples = _readme_query_examples()
+    assert len(examples) >= 3
+    for name, printed in examples:
+        result = CliRunner().invoke(cli, ["query", name, "--store", str(demo_store_path)])
+        assert result.exit_code == 0, result.output
+        actual = [line.rstrip() for line in result.output.strip().splitlines()]
+        assert actual == printed.splitlines(), f"README's output of `kg query {name}` is stale"
