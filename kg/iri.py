@@ -19,6 +19,7 @@ __all__ = [
     "extractor_iri",
     "fact_iri",
     "graph_iri",
+    "identity_key",
     "link_iri",
     "links_graph_iri",
     "normalise_label",
@@ -80,8 +81,13 @@ def graph_iri(base: str, article_id: str) -> str:
     return _iri(base, "graph", f"{slugify(article_id)}-{stable_hash(article_id, length=8)}")
 
 
+def identity_key(entity_type: str, label: str) -> str:
+    """What identifies an entity across articles: its type and normalised canonical name."""
+    return f"{entity_type}|{normalise_label(label)}"
+
+
 def entity_iri(base: str, entity_type: str, label: str) -> str:
-    """An entity, shared across articles by type and normalised canonical name."""
+    """An entity, shared across articles by its identity key (type and normalised name)."""
     key = normalise_label(label)
     local = f"{entity_type.lower()}/{slugify(label)}-{stable_hash(entity_type, key, length=8)}"
     return _iri(base, "entity", local)

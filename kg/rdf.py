@@ -107,6 +107,7 @@ def _entity(ctx: _Context, entity: Entity) -> Iterator[Triple]:
     for alt in entity.alt_labels:
         yield e, SKOS.altLabel, Literal(alt)
     yield e, KG.mentionedIn, ctx.article_iri
+    yield e, KG.identityKey, Literal(iri.identity_key(entity.type.value, entity.label))
 
 
 def _stated(ctx: _Context, s: URIRef, p: URIRef, o: Node, proof: Evidence) -> Iterator[Triple]:

@@ -97,6 +97,7 @@ class KG(DefinedNamespace):
     endOffset: URIRef
     confidence: URIRef
     contentHash: URIRef
+    identityKey: URIRef
     linkScore: URIRef
     linkMethod: URIRef
 

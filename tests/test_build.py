@@ -113,3 +113,29 @@ def test_duplicate_ids_in_one_batch_are_reported(
     report = build([_write(tmp_path / "d.jsonl", dup)], settings, nlp=nlp)
     assert len(report.built) == 1
     assert "duplicate article id 'n2'" in report.failed[0][1]
+
+
+def test_entities_shared_across_articles_with_their_identity_key(
+    tmp_path: Path, settings: Settings, nlp: Language
+) -> None:
+    articles = [
+        {"id": "x1", "text": "Chancellor Olaf Scholz met the unions in Berlin on Monday."},
+        {"id": "x2", "text": "Olaf Scholz, the German chancellor, flew to Paris on Friday."},
+    ]
+    build([_write(tmp_path / "x.jsonl", articles)], settings, nlp=nlp)
+    query = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
+        SELECT DISTINCT ?e ?key WHERE { GRAPH ?g { ?e a kg:Person ; kg:identityKey ?key } }"""
+    with GraphStore(settings.store) as store:
+        rows = {(r["e"].value, r["key"].value) for r in store.query(query, union=False)}  # type: ignore[union-attr]
+        graphs = {
+            r["g"].value
+            for r in store.query(  # type: ignore[union-attr]
+                "SELECT ?g WHERE { GRAPH ?g { ?e <https://w3id.org/kg-news/ontology#identityKey>"
+                ' "Person|olaf scholz" } }',
+                union=False,
+            )
+        }
+    assert rows == {
+        (iri.entity_iri(settings.base_iri, "Person", "Olaf Scholz"), "Person|olaf scholz")
+    }
+    assert len(graphs) == 2

@@ -33,6 +33,7 @@ ALIGNMENT_PREDICATES = (
 MODALITIES = {KG.Asserted, KG.Planned, KG.Negated}
 # Terms no external vocabulary fits; each says so in its rdfs:comment. Keep this list short.
 UNALIGNED = {
+    KG.identityKey,
     KG.describedAs,
     KG.modality,
     KG.affectedText,

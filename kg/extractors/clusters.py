@@ -123,7 +123,7 @@ def vote_type(cluster: Cluster) -> EntityType | None:
         label_type = _LABEL_TYPES.get(mention.label)
         if label_type is not None:
             votes[label_type] += 1
-        if mention.title is not None or mention.honorific is not None:
+        if mention.title is not None or mention.honorific is not None or mention.apposed_title:
             votes[EntityType.PERSON] += 2
         if mention.label == "PERSON" and len(mention.words) > 1:
             votes[EntityType.PERSON] += 1

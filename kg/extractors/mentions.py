@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -25,6 +26,7 @@ class NameMention:
     label: str
     title: Title | None = None
     honorific: str | None = None
+    apposed_title: bool = False
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -43,6 +45,8 @@ def find_name_mentions(doc: Doc, titles: list[Title], lexicon: Lexicon) -> list[
         mention = _clean(ent, in_title, lexicon)
         if mention is not None:
             mentions.append(_with_title(doc, mention, title_ending_at, lexicon))
+    roots = {doc[t.start : t.end].root.i for t in titles}
+    mentions = [_with_apposition(doc, m, roots) for m in mentions]
     mentions.extend(_names_after_titles(doc, titles, mentions))
     return sorted(mentions, key=lambda m: m.start)
 
@@ -99,3 +103,12 @@ def _names_after_titles(
             span = doc[title.end : end]
             found.append(NameMention(title.end, end, span.text, "PERSON", title=title))
     return found
+
+
+def _with_apposition(doc: Doc, mention: NameMention, title_roots: set[int]) -> NameMention:
+    """Mark a name in apposition with a title ("Olaf Scholz, the German chancellor,")."""
+    root = doc[mention.start : mention.end].root
+    apposed = any(c.dep_ == "appos" and c.i in title_roots for c in root.children) or (
+        root.dep_ == "appos" and root.head.i in title_roots
+    )
+    return dataclasses.replace(mention, apposed_title=apposed) if apposed else mention
