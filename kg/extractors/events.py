@@ -254,6 +254,9 @@ def _event(
     if agent is None:
         agent = _first_person_speaker(trigger, quotations)
     affected, affected_text = _affected(trigger, event_type, agent, posts)
+    if not is_verb and event_type.value in lexicon.patient_nouns and agent is not None:
+        # "the murder of X", "his dismissal": the possessor undergoes the event.
+        affected, agent = (agent, *affected), _by_agent(trigger)
     if passive and agent is not None and event_type.value not in lexicon.departure_types:
         affected, agent = (agent, *affected), _passive_agent(trigger)
     has_object = bool(affected) or affected_text is not None
@@ -278,6 +281,16 @@ def _event(
         claimed_by=claimed_by,
         announce_verb=verb,
     )
+
+
+def _by_agent(trigger: Token) -> str | None:
+    """The agent of a nominal event: "the dismissal of X by Y"."""
+    for prep in (c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "by"):
+        key = _entity_in(list(prep.subtree), EntityType.PERSON)
+        key = key or _entity_in(list(prep.subtree), EntityType.ORGANIZATION)
+        if key is not None:
+            return key
+    return None
 
 
 def _agent_and_voice(trigger: Token, is_verb: bool) -> tuple[str | None, bool]:
@@ -314,7 +327,9 @@ def _keep(
 ) -> bool:
     agent, has_object = roles
     if trigger.pos_ == "NOUN":
-        return agent is not None
+        return agent is not None or has_object
+    if event_type is EventType.KILLING and not _kills_someone(trigger, lexicon):
+        return False
     if event_type is EventType.ANNOUNCEMENT and any(
         c.dep_ in ("ccomp", "xcomp") for c in trigger.children
     ):
@@ -324,6 +339,21 @@ def _keep(
     if event_type is EventType.AGREEMENT:
         return any(c.lemma_.lower() in lexicon.agreement_objects for c in trigger.subtree)
     return agent is not None or has_object
+
+
+def _kills_someone(trigger: Token, lexicon: Lexicon) -> bool:
+    """A killing verb needs a person as its victim: "could kill the merger" is no killing."""
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            key = entity_at(child) or ""
+            if (
+                key.startswith(EntityType.PERSON.value)
+                or child.lemma_.lower() in lexicon.victim_nouns
+            ):
+                return True
+            if child.lower_ in lexicon.victim_nouns:
+                return True
+    return False
 
 
 def _report(

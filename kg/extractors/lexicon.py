@@ -29,6 +29,8 @@ class Lexicon:
     modal_planned: frozenset[str]
     force_nouns: frozenset[str]
     agreement_objects: frozenset[str]
+    victim_nouns: frozenset[str]
+    patient_nouns: frozenset[str]
     speech_verbs: frozenset[str]
     verb_media: dict[str, str]
     noun_media: dict[str, str]
@@ -62,6 +64,8 @@ def load_lexicon() -> Lexicon:
         modal_planned=frozenset(events["modal_planned"]),
         force_nouns=frozenset(events["force_nouns"]),
         agreement_objects=frozenset(events["agreement_objects"]),
+        victim_nouns=frozenset(events["victim_nouns"]),
+        patient_nouns=frozenset(events["patient_nouns"]),
         speech_verbs=frozenset(speech["verbs"]),
         verb_media=dict(speech["verb_media"]),
         noun_media=dict(speech["noun_media"]),
