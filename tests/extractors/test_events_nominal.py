@@ -68,3 +68,23 @@ def test_killing_of_people_is_kept(nlp: Language) -> None:
         nlp, "Gunmen killed 12 villagers in northern Nigeria on Sunday.", EventType.KILLING
     )
     assert found
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        pytest.param(
+            "Air France will merge with KLM next year, the companies said.",
+            "Organization:air france",
+            id="merge-verb",
+        ),
+        pytest.param(
+            "Disney agreed to merge its Indian business with Reliance.",
+            "Organization:disney",
+            id="agreed-to-merge",
+        ),
+    ],
+)
+def test_mergers_are_acquisitions(nlp: Language, text: str, agent: str) -> None:
+    found = events_of(nlp, text, EventType.ACQUISITION)
+    assert [e.agent for e in found] == [agent]
