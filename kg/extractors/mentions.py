@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
@@ -28,10 +28,13 @@ class NameMention:
     honorific: str | None = None
     apposed_title: bool = False
 
-    @property
-    def words(self) -> tuple[str, ...]:
-        """Lower-cased words of the name, without punctuation."""
-        return tuple(w.lower().strip(".") for w in self.text.split() if w.strip(".,"))
+    words: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Lower-cased words of the name, without punctuation; computed once (clustering asks
+        # for them for every pair of mentions).
+        words = tuple(w.lower().strip(".") for w in self.text.split() if w.strip(".,"))
+        object.__setattr__(self, "words", words)
 
 
 def find_name_mentions(doc: Doc, titles: list[Title], lexicon: Lexicon) -> list[NameMention]:

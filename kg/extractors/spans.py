@@ -30,10 +30,13 @@ def register_extensions() -> None:
             Doc.set_extension(name, default=default)
 
 
+_ANONYMOUS = Article(id="doc", text="")
+
+
 def article_of(doc: Doc) -> Article:
     """The Article a Doc was made from (a bare Doc gets an anonymous one)."""
     article = doc._.kg_article
-    return article if article is not None else Article(id="doc", text=doc.text)
+    return article if article is not None else _ANONYMOUS
 
 
 def sentence_index(doc: Doc, token: Token) -> int:
