@@ -37,8 +37,11 @@ QUERIES = {
 def make_data(copies: int, directory: Path) -> tuple[Path, Path]:
     """A kg store and an N-Triples file (the union) holding `copies` copies of the demo."""
     demo = directory / "demo"
-    subprocess.run([sys.executable, "-m", "kg", "build", "--store", str(demo), str(ROOT / "data")],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--store", str(demo), str(ROOT / "data")],
+        check=True,
+        capture_output=True,
+    )
     source = ox.Store(str(demo))
     quads = list(source.quads_for_pattern(None, None, None, None))
     del source
@@ -48,8 +51,11 @@ def make_data(copies: int, directory: Path) -> tuple[Path, Path]:
         store.extend(_renamed(q, n) for q in quads)
     nt = directory / "union.nt"
     with nt.open("wb") as handle:
-        ox.serialize((q.triple for q in store.quads_for_pattern(None, None, None, None)), handle,
-                     ox.RdfFormat.N_TRIPLES)
+        ox.serialize(
+            (q.triple for q in store.quads_for_pattern(None, None, None, None)),
+            handle,
+            ox.RdfFormat.N_TRIPLES,
+        )
     del store
     return store_path, nt
 
@@ -80,8 +86,9 @@ def timed(client: httpx.Client, url: str, query: str, runs: int) -> float:
     samples = []
     for _ in range(runs):
         began = time.perf_counter()
-        response = client.post(url, data={"query": query},
-                               headers={"Accept": "application/sparql-results+json"})
+        response = client.post(
+            url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+        )
         response.raise_for_status()
         samples.append(time.perf_counter() - began)
     return statistics.median(samples)
@@ -93,7 +100,8 @@ def in_process(store_path: Path, query: str, runs: int) -> float:
     for _ in range(runs):
         began = time.perf_counter()
         store.query(query, use_default_graph_as_union=True).serialize(
-            None, ox.QueryResultsFormat.JSON)
+            None, ox.QueryResultsFormat.JSON
+        )
         samples.append(time.perf_counter() - began)
     return statistics.median(samples)
 
@@ -110,13 +118,37 @@ def main() -> None:
         results: dict[str, dict[str, float]] = {q: {} for q in QUERIES}
         for name, query in QUERIES.items():
             results[name]["pyoxigraph in-process"] = in_process(store_path, query, args.runs)
-        kg = start([sys.executable, "-m", "kg", "serve", "--store", str(store_path),
-                    "--port", "8771", "--threads", "4"], "http://127.0.0.1:8771/sparql")
+        kg = start(
+            [
+                sys.executable,
+                "-m",
+                "kg",
+                "serve",
+                "--store",
+                str(store_path),
+                "--port",
+                "8771",
+                "--threads",
+                "4",
+            ],
+            "http://127.0.0.1:8771/sparql",
+        )
         servers = [("kg serve", "http://127.0.0.1:8771/sparql", kg)]
         if args.rdflib_endpoint_python:
-            other = start([args.rdflib_endpoint_python, "-m", "rdflib_endpoint", "serve",
-                           "--host", "127.0.0.1", "--port", "8772", str(nt)],
-                          "http://127.0.0.1:8772/")
+            other = start(
+                [
+                    args.rdflib_endpoint_python,
+                    "-m",
+                    "rdflib_endpoint",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "8772",
+                    str(nt),
+                ],
+                "http://127.0.0.1:8772/",
+            )
             servers.append(("rdflib-endpoint", "http://127.0.0.1:8772/", other))
         try:
             with httpx.Client(timeout=600) as client:
@@ -136,8 +168,9 @@ def report(results: dict[str, dict[str, float]]) -> None:
     print("|---" * (len(systems) + 2) + "|")
     for name, row in results.items():
         cells = " | ".join(f"{row[s] * 1000:.1f}" for s in systems)
-        ratios = ", ".join(f"{s}: {row[s] / row['kg serve']:.2f}x" for s in systems
-                           if s != "kg serve")
+        ratios = ", ".join(
+            f"{s}: {row[s] / row['kg serve']:.2f}x" for s in systems if s != "kg serve"
+        )
         print(f"| {name} | {cells} | {ratios} |")
 
 

@@ -32,9 +32,11 @@ from kg.model import (
 )
 from kg.vocab import KG, SCHEMA
 
-__all__ = ["Triple", "article_triples"]
+__all__ = ["Triple", "article_triples", "nquads"]
 
 Triple = tuple[URIRef, URIRef, Node]
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 @dataclass(slots=True)
@@ -202,3 +204,20 @@ def _quote(ctx: _Context, quote: Quote) -> Iterator[Triple]:
     if quote.medium:
         yield q, KG.medium, Literal(quote.medium)
     yield from _stated(ctx, q, KG.speaker, ctx.entities[quote.speaker], quote.evidence)
+
+
+def nquads(triples: list[Triple], graph: str | None = None) -> str:
+    """Triples as N-Quads lines in graph (N-Triples without a graph); also valid SPARQL data."""
+    end = f" <{graph}> .\n" if graph else " .\n"
+    return "".join(f"{_term(s)} {_term(p)} {_term(o)}{end}" for s, p, o in triples)
+
+
+def _term(term: Node) -> str:
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    return f"<{term}>"
