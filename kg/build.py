@@ -15,6 +15,7 @@ load was cut short, and every article given is rebuilt (its graph dropped and wr
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +34,8 @@ from kg.runners import InlineRunner, ProcessRunner, Runner, run_all
 from kg.store import GraphStore
 
 __all__ = ["BuildReport", "Progress", "build", "content_hash", "delete"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -165,6 +168,7 @@ def _write(
             store.replace_graph_text(graph.graph, graph.text)
             report.triples += graph.triples
             report.built.append(graph.origin)
+            logger.info("built %s: %d triples", graph.origin, graph.triples)
         notify(report)
 
 

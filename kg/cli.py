@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 from collections.abc import Callable
@@ -74,6 +75,7 @@ def cli() -> None:
     default=None,
     help="Show a progress bar (default: when stderr is a terminal).",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Log each article built on stderr.")
 @_errors
 def build(
     paths: tuple[Path, ...],
@@ -88,12 +90,16 @@ def build(
         store=store, spacy_model=spacy_model, processes=processes, dask_scheduler=dask_scheduler
     )
     show = flags["progress"] if flags["progress"] is not None else sys.stderr.isatty()
-    signal.signal(signal.SIGTERM, _interrupt)
+    if flags["verbose"]:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         report = _run_build(paths, settings, bulk=flags["bulk"], show=show)
     except KeyboardInterrupt:
         click.echo("Interrupted; run the same command again to build the rest.", err=True)
         sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for origin, message in report.failed:
         click.echo(
             f"Error: {message}" if origin in message else f"Error: {origin}: {message}", err=True
