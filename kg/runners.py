@@ -6,6 +6,11 @@ so a build holds a few batches in memory whatever the size of the corpus. Worker
 started with ``spawn`` (no inherited store handle or threads), load kg's pipeline, and read
 batches from a queue until told to stop; they ignore Ctrl-C and exit when the builder is gone,
 and the builder stops them when it is interrupted.
+
+Why not ``nlp.pipe(n_process=N)``: spaCy ships each Doc back with ``Doc.to_bytes``, whose
+msgpack cannot encode kg's Doc extensions (``Article``, ``Entity`` and the facts are
+dataclasses), and the parent would parse and map every article alone. Workers here send back
+the finished N-Triples instead, so RDF mapping runs in parallel too.
 """
 
 from __future__ import annotations

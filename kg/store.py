@@ -3,6 +3,8 @@
 One named graph per article. ``replace_graph`` swaps an article's graph in a single SPARQL
 update, which Oxigraph applies as one transaction: readers see the old graph or the new one,
 never half of either. rdflib sees the same data through oxrdflib (:meth:`rdflib_dataset`).
+:meth:`bulk_load` is the exception, for ``kg build --bulk``: Oxigraph's bulk loader, fast and
+not transactional.
 """
 
 from __future__ import annotations
