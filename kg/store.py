@@ -107,6 +107,17 @@ class GraphStore:
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"writing graph <{graph}> failed: {exc}") from exc
 
+    def flush(self) -> None:
+        """Write Oxigraph's in-memory buffers to disk (they are not bounded otherwise).
+
+        Raises:
+            StoreError: the store cannot be written.
+        """
+        try:
+            self._store.flush()
+        except OSError as exc:
+            raise StoreError(f"flushing the store at {self.path} failed: {exc}") from exc
+
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph."""
         self._store.update(f"DROP SILENT GRAPH <{graph}>")
