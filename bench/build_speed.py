@@ -247,6 +247,7 @@ def main() -> None:
     parser.add_argument("--only", default="abcd", help="configurations to run, e.g. 'bc'")
     parser.add_argument("--query-child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--queries-only", action="store_true")
+    parser.add_argument("--builds-only", action="store_true")
     args = parser.parse_args()
     if args.query_child:
         _query_child(Path(args.query_child[0]), Path(args.query_child[1]), int(args.query_child[2]))
@@ -262,6 +263,8 @@ def main() -> None:
         results, tokens = run_builds(corpus_path, args.work, args.runs, args.only)
         report_builds(results, articles, tokens)
         json.dump({"results": results, "tokens": tokens}, (args.work / "builds.json").open("w"))
+    if args.builds_only:
+        return
     shards, quads = shards_of(args.work / "b", args.work / "shards")
     copies = max(1, -(-1_000_000 // max(quads, 1)))
     many = replicate(shards, args.work / "replicated", copies) if copies > 1 else shards
