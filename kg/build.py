@@ -85,6 +85,9 @@ def build(
 ) -> BuildReport:
     """Build (or update) the store at settings.store from the articles under paths.
 
+    nlp serves when the build runs in this process (``KG_PROCESSES=1``, no Dask); workers load
+    their own. bulk writes shards and bulk-loads them; progress is called as articles are done.
+
     Raises:
         InputError: a path does not exist or has an unsupported type.
         StoreError: the store cannot be opened or written.
@@ -95,8 +98,8 @@ def build(
     notify = progress or _ignore
     marker = _bulk_marker(settings)
     trust = not marker.exists()
-    shards = _shard_dir(settings) if bulk else None
     with GraphStore(settings.store) as store:
+        shards = _shard_dir(settings) if bulk else None  # once the store's lock is ours
         jobs = _changed(paths, settings, store, report, notify, trust=trust)
         results = run_all(_starter(settings, nlp, shards), batches(jobs, settings.batch_size))
         if shards is None:
