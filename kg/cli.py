@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -75,6 +77,27 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_store_option
 @click.option("--model", "spacy_model", default=None, help="spaCy pipeline to load by name.")
+@click.option(
+    "--processes", type=int, default=None, help="Worker processes (default: KG_PROCESSES, 1)."
+)
+@click.option(
+    "--scheduler",
+    "dask_scheduler",
+    default=None,
+    help="Run on Dask: a scheduler address (tcp://host:8786) or 'local' (KG_DASK_SCHEDULER).",
+)
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="Write N-Quads shards and bulk-load them (fast, not transactional: fresh or offline "
+    "stores only).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar (default: when stderr is a terminal).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log each article built on stderr.")
 @click.option("--link", is_flag=True, help="Then link entities to Wikidata (see `kg link`).")
 @_online_options
 @_errors
@@ -82,16 +105,32 @@ def build(
     paths: tuple[Path, ...],
     store: Path | None,
     spacy_model: str | None,
-    link: bool,
-    online: bool,
+    processes: int | None,
+    dask_scheduler: str | None,
     endpoint: str | None,
+    **flags: bool,
 ) -> None:
     """Extract facts from articles (.txt, .html, .jsonl, folders) into the store."""
-    from kg.build import build as run_build
+    settings = _settings(
+        store=store, spacy_model=spacy_model, processes=processes, dask_scheduler=dask_scheduler
+    )
+    show = flags["progress"] if flags["progress"] is not None else sys.stderr.isatty()
+    if flags["verbose"]:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    url = _endpoint(settings, flags["online"], endpoint)
+    link: bool | str = (url or True) if flags["link"] else False
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        report = _run_build(paths, settings, show=show, bulk=flags["bulk"], link=link)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; run the same command again to build the rest.", err=True)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    _echo_build(report)
 
-    settings = _settings(store=store, spacy_model=spacy_model)
-    url = _endpoint(settings, online, endpoint)
-    report = run_build(paths, settings, link=link, endpoint=url)
+
+def _echo_build(report: Any) -> None:
     if report.links is not None:
         for warning in report.links.warnings:
             click.echo(f"Warning: {warning}", err=True)
@@ -104,8 +143,56 @@ def build(
         f"Built {len(report.built)} article(s), {report.triples} triples; "
         f"{len(report.unchanged)} unchanged; {len(report.failed)} failed."
     )
+    rate = len(report.built) / report.seconds if report.seconds else 0.0
+    click.echo(f"Took {report.seconds:.1f} s ({rate:.1f} articles/s).")
     if not report.ok:
         sys.exit(InputError.exit_code)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _run_build(paths: tuple[Path, ...], settings: Settings, *, show: bool, **options: Any) -> Any:
+    from kg.build import BuildReport
+    from kg.build import build as run_build
+
+    if not show:
+        return run_build(paths, settings, **options)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from kg.ingest import count_articles
+
+    rate = TextColumn("{task.fields[rate]:.1f} articles/s")
+    columns = (BarColumn(), MofNCompleteColumn(), rate, TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True)) as bar:
+        task = bar.add_task("build", total=count_articles(paths), rate=0.0)
+
+        def advance(report: BuildReport) -> None:
+            elapsed = bar.tasks[0].elapsed or 0.0
+            bar.update(task, completed=report.done, rate=report.done / max(elapsed, 1e-9))
+
+        return run_build(paths, settings, progress=advance, **options)
+
+
+@cli.command()
+@click.argument("article_ids", nargs=-1, required=True)
+@_store_option
+@_errors
+def delete(article_ids: tuple[str, ...], store: Path | None) -> None:
+    """Remove articles' graphs by id; entities no other article mentions go with them."""
+    from kg.build import delete as run_delete
+
+    deleted = run_delete(article_ids, _settings(store=store))
+    click.echo(f"Deleted {len(deleted)} article(s).")
 
 
 @cli.command()

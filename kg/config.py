@@ -115,6 +115,20 @@ class Settings:
         "CoNLL04 relation model in extraction: 'on' (classify pairs of kg's entities), 'off', "
         "or 'ensemble' (also run its 3 entity recognisers; about 3x slower).",
     )
+    processes: int = _setting(
+        1, "KG_PROCESSES", "Worker processes (or Dask workers of a local cluster) of `kg build`."
+    )
+    batch_size: int = _setting(
+        32, "KG_BATCH_SIZE", "Articles a build worker takes at a time (one shard per batch)."
+    )
+    dask_scheduler: str | None = _setting(
+        None,
+        "KG_DASK_SCHEDULER",
+        "Dask scheduler address (tcp://host:8786) for `kg build`, or 'local' for a LocalCluster.",
+    )
+    shards: Path | None = _setting(
+        None, "KG_SHARDS", "Directory of `kg build --bulk` N-Quads shards (default: STORE.shards)."
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -147,7 +161,7 @@ def _convert(f: dataclasses.Field[Any], raw: str) -> Any:
             return float(raw)
     except ValueError as exc:
         raise InputError(f"{f.metadata['env']}={raw!r} is not a valid {kind}") from exc
-    if kind == "Path":
+    if kind in ("Path", "Path | None"):
         return Path(raw)
     return raw
 

@@ -40,7 +40,7 @@ from kg.model import (
 )
 from kg.vocab import KG, SCHEMA
 
-__all__ = ["LINK_PREDICATES", "Triple", "article_triples", "link_triples"]
+__all__ = ["LINK_PREDICATES", "Triple", "article_triples", "link_triples", "nquads"]
 
 Triple = tuple[URIRef, URIRef, Node]
 
@@ -49,6 +49,8 @@ LINK_PREDICATES: dict[LinkRelation, URIRef] = {
     LinkRelation.EXACT_MATCH: SKOS.exactMatch,
     LinkRelation.CLOSE_MATCH: SKOS.closeMatch,
 }
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 @dataclass(slots=True)
@@ -325,3 +327,20 @@ def link_triples(base: str, links: list[Link], entities: dict[str, str]) -> list
 def _date_type(value: str) -> URIRef:
     """xsd:gYear for "1963", xsd:gYearMonth for "2023-07", xsd:date for a day."""
     return {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
+
+
+def nquads(triples: list[Triple], graph: str | None = None) -> str:
+    """Triples as N-Quads lines in graph (N-Triples without a graph); also valid SPARQL data."""
+    end = f" <{graph}> .\n" if graph else " .\n"
+    return "".join(f"{_term(s)} {_term(p)} {_term(o)}{end}" for s, p, o in triples)
+
+
+def _term(term: Node) -> str:
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    return f"<{term}>"

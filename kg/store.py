@@ -3,10 +3,13 @@
 One named graph per article. ``replace_graph`` swaps an article's graph in a single SPARQL
 update, which Oxigraph applies as one transaction: readers see the old graph or the new one,
 never half of either. rdflib sees the same data through oxrdflib (:meth:`rdflib_dataset`).
+:meth:`bulk_load` is the exception, for ``kg build --bulk``: Oxigraph's bulk loader, fast and
+not transactional.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -91,10 +94,6 @@ class GraphStore:
             raise StoreError(f"writing graph <{graph}> failed: {exc}") from exc
         return len(lines)
 
-    def has_graph(self, graph: str) -> bool:
-        """True if the store holds a named graph with this IRI."""
-        return bool(self._store.contains_named_graph(ox.NamedNode(graph)))
-
     def write_triples(
         self, graph: str | None, triples: Iterable[ox.Triple], *, replace: bool
     ) -> None:
@@ -116,9 +115,53 @@ class GraphStore:
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"writing graph <{graph or 'default'}> failed: {exc}") from exc
 
+    def replace_graph_text(self, graph: str, ntriples: str) -> None:
+        """Replace a named graph's content with N-Triples text, atomically.
+
+        Raises:
+            StoreError: the update failed; the graph is left as it was.
+        """
+        update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
+        update += ntriples + "} }"
+        try:
+            self._store.update(update)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"writing graph <{graph}> failed: {exc}") from exc
+
+    def flush(self) -> None:
+        """Write Oxigraph's in-memory buffers to disk (they are not bounded otherwise).
+
+        Raises:
+            StoreError: the store cannot be written.
+        """
+        try:
+            self._store.flush()
+        except OSError as exc:
+            raise StoreError(f"flushing the store at {self.path} failed: {exc}") from exc
+
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph."""
         self._store.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def has_graph(self, graph: str) -> bool:
+        """True when the named graph holds at least one triple."""
+        return bool(self._store.contains_named_graph(ox.NamedNode(graph)))
+
+    def bulk_load(self, shards: Iterable[Path]) -> None:
+        """Load N-Quads files with Oxigraph's bulk loader, as one stream, then optimise.
+
+        Not transactional: a reader (or a crash) may see part of the data. Only for a store
+        no one else uses; drop the graphs being replaced first.
+
+        Raises:
+            StoreError: a shard cannot be read or parsed.
+        """
+        with io.BufferedReader(_Concatenated(shards), buffer_size=1 << 20) as stream:
+            try:
+                self._store.bulk_load(stream, ox.RdfFormat.N_QUADS)
+                self._store.optimize()
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise StoreError(f"bulk load into {self.path} failed: {exc}") from exc
 
     def query(self, sparql: str, *, union: bool = True, **options: Any) -> QueryResult:
         """Run a SPARQL query; by default the default graph is the union of all graphs.
@@ -192,3 +235,32 @@ class GraphStore:
         from oxrdflib import OxigraphStore
 
         return Dataset(store=OxigraphStore(store=self._store))
+
+
+class _Concatenated(io.RawIOBase):
+    """Several files read as one binary stream, opened one at a time."""
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        self._paths = iter(paths)
+        self._current: IO[bytes] | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            if self._current is None:
+                path = next(self._paths, None)
+                if path is None:
+                    return 0
+                self._current = path.open("rb")
+            count = self._current.readinto(buffer)  # type: ignore[attr-defined]
+            if count:
+                return int(count)
+            self._current.close()
+            self._current = None
+
+    def close(self) -> None:
+        if self._current is not None:
+            self._current.close()
+        super().close()

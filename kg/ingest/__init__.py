@@ -19,7 +19,7 @@ from kg.ingest.jsonl import read_jsonl
 from kg.ingest.text import read_text
 from kg.model import Article
 
-__all__ = ["SUFFIXES", "ReadResult", "iter_files", "read_paths"]
+__all__ = ["SUFFIXES", "ReadResult", "count_articles", "iter_files", "read_paths"]
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 
@@ -53,6 +53,22 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
         else:
             raise InputError(f"{path}: no such file or directory")
+
+
+def count_articles(paths: Iterable[Path]) -> int:
+    """How many articles paths hold (a JSON line or a file each), to size a progress bar.
+
+    Raises:
+        InputError: a path does not exist, or names a file of an unsupported type.
+    """
+    total = 0
+    for path in iter_files(paths):
+        if path.suffix.lower() != ".jsonl":
+            total += 1
+            continue
+        with path.open("rb") as handle:
+            total += sum(1 for line in handle if line.strip())
+    return total
 
 
 def read_paths(paths: Iterable[Path], settings: Settings) -> Iterator[ReadResult]:

@@ -1,0 +1,156 @@
+"""Where batches run: in this process, or in worker processes that each load the model once.
+
+A runner takes batches (:meth:`Runner.submit`) and hands back their results in the order they
+finish (:meth:`Runner.result`); :func:`run_all` keeps at most ``capacity`` batches in flight,
+so a build holds a few batches in memory whatever the size of the corpus. Worker processes are
+started with ``spawn`` (no inherited store handle or threads), load kg's pipeline, and read
+batches from a queue until told to stop; they ignore Ctrl-C and exit when the builder is gone,
+and the builder stops them when it is interrupted.
+
+Why not ``nlp.pipe(n_process=N)``: spaCy ships each Doc back with ``Doc.to_bytes``, whose
+msgpack cannot encode kg's Doc extensions (``Article``, ``Entity`` and the facts are
+dataclasses), and the parent would parse and map every article alone. Workers here send back
+the finished N-Triples instead, so RDF mapping runs in parallel too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any, Protocol
+
+from spacy.language import Language
+
+from kg.batches import Batch, BatchResult, run_batch
+from kg.config import Settings
+from kg.errors import KgError
+from kg.nlp import load_pipeline
+
+__all__ = ["InlineRunner", "ProcessRunner", "Runner", "run_all"]
+
+_POLL_S = 0.5
+
+
+class Runner(Protocol):
+    """Runs batches somewhere and returns their results as they finish."""
+
+    capacity: int
+
+    def submit(self, batch: Batch) -> None: ...
+
+    def result(self) -> BatchResult: ...
+
+    def close(self, *, abort: bool = False) -> None: ...
+
+
+def run_all(start: Callable[[], Runner], batches: Iterable[Batch]) -> Iterator[BatchResult]:
+    """Results of every batch, with a bounded number in flight; the runner starts lazily."""
+    runner: Runner | None = None
+    in_flight = 0
+    done = False
+    try:
+        for batch in batches:
+            runner = runner if runner is not None else start()
+            while in_flight >= runner.capacity:
+                yield runner.result()
+                in_flight -= 1
+            runner.submit(batch)
+            in_flight += 1
+        for _ in range(in_flight):
+            yield runner.result()  # type: ignore[union-attr]
+        done = True
+    finally:
+        if runner is not None:
+            runner.close(abort=not done)
+
+
+class InlineRunner:
+    """Runs each batch in this process, when its result is asked for."""
+
+    capacity = 1
+
+    def __init__(self, settings: Settings, nlp: Language | None, shards: Path | None) -> None:
+        self._settings, self._nlp, self._shards = settings, nlp, shards
+        self._pending: deque[Batch] = deque()
+
+    def submit(self, batch: Batch) -> None:
+        self._pending.append(batch)
+
+    def result(self) -> BatchResult:
+        if self._nlp is None:
+            self._nlp = load_pipeline(self._settings)
+        return run_batch(self._nlp, self._pending.popleft(), self._settings, self._shards)
+
+    def close(self, *, abort: bool = False) -> None:
+        self._pending.clear()
+
+
+class ProcessRunner:
+    """Runs batches in worker processes, each with its own copy of the pipeline."""
+
+    def __init__(self, settings: Settings, processes: int, shards: Path | None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._tasks: Any = context.Queue()
+        self._results: Any = context.Queue()
+        self.capacity = 2 * processes
+        args = (settings, shards, self._tasks, self._results, os.getpid())
+        self._workers: list[BaseProcess] = [
+            context.Process(target=_work, args=args, daemon=True, name=f"kg-build-{n}")
+            for n in range(processes)
+        ]
+        for worker in self._workers:
+            worker.start()
+
+    def submit(self, batch: Batch) -> None:
+        self._tasks.put(batch)
+
+    def result(self) -> BatchResult:
+        """The next finished batch.
+
+        Raises:
+            KgError: a worker process died (its traceback is on stderr).
+        """
+        while True:
+            try:
+                return self._results.get(timeout=_POLL_S)  # type: ignore[no-any-return]
+            except queue.Empty:
+                dead = [w for w in self._workers if not w.is_alive()]
+                if dead:
+                    raise KgError(
+                        f"build worker {dead[0].name} died with exit code {dead[0].exitcode}; "
+                        "its error is printed above. Run `kg build` again to finish"
+                    ) from None
+
+    def close(self, *, abort: bool = False) -> None:
+        if abort:
+            self._tasks.cancel_join_thread()
+            for worker in self._workers:
+                worker.terminate()
+        else:
+            for _ in self._workers:
+                self._tasks.put(None)
+        for worker in self._workers:
+            worker.join(timeout=10)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+
+
+def _work(settings: Settings, shards: Path | None, tasks: Any, results: Any, parent: int) -> None:
+    """A worker process: load the pipeline once, then run batches until None or orphaned."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    nlp = load_pipeline(settings)
+    while os.getppid() == parent:
+        try:
+            batch = tasks.get(timeout=_POLL_S)
+        except queue.Empty:
+            continue
+        if batch is None:
+            return
+        results.put(run_batch(nlp, batch, settings, shards))
