@@ -158,3 +158,19 @@ def test_facts_per_article(demo_store: GraphStore) -> None:
     rows = _rows(demo_store, "facts-per-article")
     assert [r["identifier"] for r in rows] == ["mattis-resignation"]
     assert int(rows[0]["facts"]) > 10 and int(rows[0]["quotes"]) >= 3
+
+
+def test_queries_do_not_repeat_rows_per_article(tmp_path: Path, nlp: Language) -> None:
+    """Every article graph repeats its entities' labels; the union must not multiply rows."""
+    import json
+
+    text = (ROOT / "data" / "mattis-resignation.txt").read_text("utf-8")
+    source = tmp_path / "twice.jsonl"
+    source.write_text("\n".join(json.dumps({"id": i, "text": text}) for i in ("a", "b")) + "\n")
+    settings = Settings(store=tmp_path / "store")
+    assert build([source], settings, nlp=nlp).ok
+    with GraphStore(settings.store) as store:
+        holders = _rows(store, "who-holds-which-post")
+        entities = _rows(store, "entities")
+    assert len(holders) == len({(r["person"], r["post"]) for r in holders}) == 2
+    assert len(entities) == len({r["entity"] for r in entities})
