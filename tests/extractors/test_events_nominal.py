@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from kg.model import Article, Event, EventType
-from kg.nlp import extract
+from kg.model import Event, EventType
+from tests.extractors import facts_of
 
 
 def events_of(nlp: Language, text: str, kind: EventType) -> list[Event]:
-    [(_, _, facts)] = list(extract(nlp, [Article(id="t", text=text)]))
+    facts = facts_of(nlp, text)
     return [f for f in facts if isinstance(f, Event) and f.type is kind]
 
 

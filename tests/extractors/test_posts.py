@@ -7,13 +7,12 @@ from datetime import date
 import pytest
 from spacy.language import Language
 
-from kg.model import Article, Fact, HoldsPost, MemberOf, PostIn
-from kg.nlp import extract
+from kg.model import Fact, HoldsPost, MemberOf, PostIn
+from tests.extractors import facts_of as shared_facts_of
 
 
 def facts_of(nlp: Language, text: str) -> list[Fact]:
-    article = Article(id="t", text=text, published=date(2024, 3, 14))
-    return next(extract(nlp, [article]))[2]
+    return shared_facts_of(nlp, text, date(2024, 3, 14))
 
 
 CASES = [

@@ -5,14 +5,8 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from kg.model import Article, Fact, HoldsPost, MemberOf, PostIn
-from kg.nlp import extract
-
-
-def facts_of(nlp: Language, text: str) -> list[Fact]:
-    [(_, _, facts)] = list(extract(nlp, [Article(id="t", text=text)]))
-    return facts
-
+from kg.model import HoldsPost, MemberOf, PostIn
+from tests.extractors import facts_of
 
 CASES = [
     pytest.param(

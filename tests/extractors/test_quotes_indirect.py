@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from kg.model import Article, Quote
-from kg.nlp import extract
+from kg.model import Quote
+from tests.extractors import facts_of
 
 
 def indirect_quotes(nlp: Language, text: str) -> list[Quote]:
-    [(_, _, facts)] = list(extract(nlp, [Article(id="t", text=text)]))
+    facts = facts_of(nlp, text)
     return [f for f in facts if isinstance(f, Quote) and not f.direct]
 
 
