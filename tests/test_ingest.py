@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -153,3 +154,17 @@ def test_text_title_skips_photo_captions(
     (tmp_path / "a.txt").write_text(f"{first_line}\n\nMinister quits over budget row\n\nBody.\n")
     [result] = _read(tmp_path, settings)
     assert result.article.title == "Minister quits over budget row"
+
+
+def test_jsonl_size_limit_is_per_line_not_per_file(tmp_path: Path, settings: Settings) -> None:
+    line = json.dumps({"id": "a", "text": "The minister resigned on Monday. " * 3})
+    lines = [line.replace('"a"', f'"a{n}"') for n in range(40)]
+    lines.insert(7, json.dumps({"id": "huge", "text": "word " * 2000}))
+    (tmp_path / "corpus.jsonl").write_text("\n".join(lines) + "\n")
+    small = replace(settings, max_article_bytes=2_000)
+    results = _read(tmp_path, small)
+    assert (tmp_path / "corpus.jsonl").stat().st_size > small.max_article_bytes
+    assert [r.article.id for r in results if r.article] == [f"a{n}" for n in range(40)]
+    [error] = [r for r in results if r.error]
+    assert error.origin.endswith("corpus.jsonl:8")
+    assert "over the limit of 2,000 bytes" in str(error.error)

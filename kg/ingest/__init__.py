@@ -74,6 +74,10 @@ def count_articles(paths: Iterable[Path]) -> int:
 def read_paths(paths: Iterable[Path], settings: Settings) -> Iterator[ReadResult]:
     """Read every article under paths; failures are yielded, not raised."""
     for path in iter_files(paths):
+        if path.suffix.lower() == ".jsonl":
+            for origin, article_or_error in read_jsonl(path, settings.max_article_bytes):
+                yield _checked(origin, article_or_error, settings)
+            continue
         try:
             data = read_bytes(path, settings.max_article_bytes)
         except InputError as exc:
@@ -84,10 +88,6 @@ def read_paths(paths: Iterable[Path], settings: Settings) -> Iterator[ReadResult
 
 def _read_file(path: Path, data: bytes, settings: Settings) -> Iterator[ReadResult]:
     suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        for origin, article_or_error in read_jsonl(path, data):
-            yield _checked(origin, article_or_error, settings)
-        return
     try:
         article = read_html(path, data) if suffix in (".html", ".htm") else read_text(path, data)
     except InputError as exc:

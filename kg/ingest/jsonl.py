@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kg.errors import InputError
 from kg.ingest.checks import decode_text
@@ -18,26 +18,49 @@ __all__ = ["read_jsonl"]
 _FIELDS = ("id", "text", "title", "url", "published", "source")
 
 
-def read_jsonl(path: Path, data: bytes) -> Iterator[tuple[str, Article | InputError]]:
-    """(origin, article or error) for each non-blank line; origin is ``path:line``."""
+def read_jsonl(path: Path, max_bytes: int) -> Iterator[tuple[str, Article | InputError]]:
+    """(origin, article or error) for each non-blank line; origin is ``path:line``.
+
+    The file is streamed: memory holds one line at a time, and the size limit applies to each
+    line (one article), not to the file.
+    """
     try:
-        text = decode_text(data, str(path))
-    except InputError as exc:
-        yield str(path), exc
-        return
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+        with path.open("rb") as handle:
+            for number, raw in enumerate(_capped_lines(handle, max_bytes), start=1):
+                origin = f"{path}:{number}"
+                if raw is None:
+                    yield (
+                        origin,
+                        InputError(
+                            f"{origin}: the line is over the limit of {max_bytes:,} bytes "
+                            "(raise KG_MAX_ARTICLE_BYTES to accept it)"
+                        ),
+                    )
+                elif raw.strip():
+                    yield _line(raw, origin)
+    except OSError as exc:
+        yield str(path), InputError(f"{path}: cannot read: {exc.strerror}")
+
+
+def _capped_lines(handle: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
+    """Each line of handle, or None for a line longer than max_bytes (read past, never held)."""
+    while raw := handle.readline(max_bytes + 1):
+        if raw.endswith(b"\n") or len(raw) <= max_bytes:
+            yield raw
             continue
-        origin = f"{path}:{number}"
-        try:
-            yield origin, _article(json.loads(line), origin)
-        except json.JSONDecodeError as exc:
-            yield (
-                origin,
-                InputError(f"{origin}: malformed JSON line: {exc.msg} at column {exc.colno}"),
-            )
-        except InputError as exc:
-            yield origin, exc
+        while raw and not raw.endswith(b"\n"):
+            raw = handle.readline(max_bytes + 1)
+        yield None
+
+
+def _line(raw: bytes, origin: str) -> tuple[str, Article | InputError]:
+    try:
+        line = decode_text(raw, origin)
+        return origin, _article(json.loads(line), origin)
+    except json.JSONDecodeError as exc:
+        return origin, InputError(f"{origin}: malformed JSON line: {exc.msg} at column {exc.colno}")
+    except InputError as exc:
+        return origin, exc
 
 
 def _article(record: Any, origin: str) -> Article:
