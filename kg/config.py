@@ -40,7 +40,7 @@ class Settings:
         "http://kg.example.org/", "KG_BASE_IRI", "Base of every IRI kg mints (ends with '/')."
     )
     max_article_bytes: int = _setting(
-        10_000_000, "KG_MAX_ARTICLE_BYTES", "Largest article (or input file) accepted, in bytes."
+        10_000_000, "KG_MAX_ARTICLE_BYTES", "Largest article accepted (a file, a JSON line), bytes."
     )
     min_confidence: float = _setting(
         0.5, "KG_MIN_CONFIDENCE", "Facts extracted with a lower confidence are not stored."
