@@ -198,6 +198,7 @@ class Event:
     evidence: Evidence
     modality: Modality = Modality.ASSERTED
     agent: str | None = None
+    co_agents: tuple[str, ...] = ()
     affected: tuple[str, ...] = ()
     affected_text: str | None = None
     announcer: str | None = None
@@ -206,6 +207,7 @@ class Event:
     place: str | None = None
     claimed_by: str | None = None
     announce_verb: str | None = None
+    loose: bool = False  # the trigger names the type only loosely ("leave" for a resignation)
 
 
 @dataclass(frozen=True, slots=True)

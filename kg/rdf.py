@@ -183,6 +183,7 @@ def _event(ctx: _Context, event: Event) -> Iterator[Triple]:
         (KG.announcedBy, event.announcer),
         (KG.locatedIn, event.place),
     ]
+    roles += [(KG.agent, key) for key in event.co_agents]
     roles += [(_affect_role(event, key), key) for key in event.affected]
     for predicate, key in roles:
         if key is not None and key in ent:

@@ -75,6 +75,7 @@ def _event_triples(event: Event) -> Iterator[Triple]:
     yield Triple(node, "eventType", event.type.value, literal=True)
     roles = (("agent", event.agent), ("announcedBy", event.announcer), ("locatedIn", event.place))
     yield from (Triple(node, p, o) for p, o in roles if o)
+    yield from (Triple(node, "agent", o) for o in event.co_agents)
     yield from (Triple(node, "affected", o) for o in event.affected)
     if not event.affected and event.affected_text:
         yield Triple(node, "affected", event.affected_text, literal=True)

@@ -127,6 +127,8 @@ def vote_type(cluster: Cluster) -> EntityType | None:
             votes[EntityType.PERSON] += 2
         if mention.label == "PERSON" and len(mention.words) > 1:
             votes[EntityType.PERSON] += 1
+        if mention.org_cue:
+            votes[EntityType.ORGANIZATION] += 3
     if cluster.full_names and any(is_given_name(n[0]) for n in cluster.full_names):
         votes[EntityType.PERSON] += 2
     if not votes:

@@ -150,16 +150,33 @@ def _speech_parent(trigger: Token, lexicon: Lexicon) -> Token | None:
     token = trigger
     for _ in range(3):
         if token.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or token.head.i == token.i:
-            return None
+            return _trailing_report(token, lexicon)
         token = token.head
         if token.lemma_.lower() in lexicon.speech_verbs:
             return token
     return None
 
 
+def _trailing_report(clause: Token, lexicon: Lexicon) -> Token | None:
+    """A reporting clause the parser hung under the clause it reports: "X will withdraw ...,
+    the minister told parliament" (a verb of saying after a comma, with its own subject and
+    no complement of its own)."""
+    for child in clause.children:
+        if (
+            child.dep_ in ("conj", "parataxis")
+            and child.i > clause.i
+            and child.lemma_.lower() in lexicon.speech_verbs
+            and any(c.dep_ == "nsubj" for c in child.children)
+            and not any(c.dep_ in ("ccomp", "xcomp") for c in child.children)
+            and any(t.text == "," for t in clause.doc[clause.i : child.left_edge.i])
+        ):
+            return child
+    return None
+
+
 def _subject_key(verb: Token) -> str | None:
     subject, _ = _subject(verb)
-    return entity_at(subject) if subject is not None else None
+    return _first(_named(subject)) if subject is not None else None
 
 
 def _time(trigger: Token) -> str | None:
@@ -202,6 +219,11 @@ def _affected(
         subtree = list(obj.subtree)
         key = entity_at(obj) or _entity_in(subtree, EntityType.POST)
         key = key or _entity_in(subtree, EntityType.ORGANIZATION)
+        person = _appositive_person(obj)
+        if person is not None:
+            # "fired its finance chief, X": X is dismissed; an appointment also fills the post.
+            key = key if event_type is EventType.APPOINTMENT and key != person else None
+            keys.append(person)
         if key is not None and key != agent:
             keys.append(key)
         if text is None and obj.pos_ in ("NOUN", "PROPN", "NUM"):
@@ -211,6 +233,17 @@ def _affected(
         if len(held) == 1:
             keys.append(held[0])
     return tuple(dict.fromkeys(keys)), text
+
+
+def _appositive_person(obj: Token) -> str | None:
+    """The person an object's apposition names when the object itself is a title."""
+    key = entity_at(obj)
+    if key is not None and not key.startswith(EntityType.POST.value + ":"):
+        return None
+    for child in obj.children:
+        if child.dep_ == "appos" and (entity_at(child) or "").startswith("Person:"):
+            return entity_at(child)
+    return None
 
 
 def _agent_of_noun(trigger: Token) -> str | None:
@@ -250,16 +283,19 @@ def _event(
 ) -> Event | None:
     phrase, event_type = found
     is_verb = trigger.pos_ != "NOUN"
-    agent, passive = _agent_and_voice(trigger, is_verb)
-    if agent is None:
-        agent = _first_person_speaker(trigger, quotations)
-    affected, affected_text = _affected(trigger, event_type, agent, posts)
-    if not is_verb and event_type.value in lexicon.patient_nouns and agent is not None:
+    agents, passive = _agents_and_voice(trigger, is_verb, lexicon)
+    if not agents:
+        speaker = _first_person_speaker(trigger, quotations)
+        agents = (speaker,) if speaker else ()
+    affected, affected_text = _affected(trigger, event_type, _first(agents), posts)
+    if not is_verb and event_type.value in lexicon.patient_nouns and agents:
         # "the murder of X", "his dismissal": the possessor undergoes the event.
-        affected, agent = (agent, *affected), _by_agent(trigger)
-    if passive and agent is not None and event_type.value not in lexicon.departure_types:
-        affected, agent = (agent, *affected), _passive_agent(trigger)
-    has_object = bool(affected) or affected_text is not None
+        by = _by_agent(trigger)
+        affected, agents = (*agents, *affected), ((by,) if by else ())
+    if passive and event_type.value not in lexicon.departure_types:
+        affected, agents = (*agents, *affected), _passive_agents(trigger)
+    agent = _first(agents)
+    has_object = bool(affected) or affected_text is not None or _passive_object(trigger, passive)
     if not _keep(trigger, phrase, event_type, (agent, has_object), lexicon):
         return None
     announcer, medium, claimed_by, verb = _report(trigger, agent, lexicon, quotations)
@@ -272,6 +308,7 @@ def _event(
         evidence=evidence(trigger.doc[trigger.i : trigger.i + 1], EXTRACTOR, confidence),
         modality=_modality(trigger, lexicon) if is_verb else Modality.ASSERTED,
         agent=agent,
+        co_agents=tuple(a for a in agents if a != agent),
         affected=affected,
         affected_text=affected_text,
         announcer=announcer,
@@ -280,7 +317,12 @@ def _event(
         place=_place(trigger),
         claimed_by=claimed_by,
         announce_verb=verb,
+        loose=phrase in lexicon.loose_verbs,
     )
+
+
+def _first(keys: tuple[str, ...]) -> str | None:
+    return keys[0] if keys else None
 
 
 def _by_agent(trigger: Token) -> str | None:
@@ -293,11 +335,62 @@ def _by_agent(trigger: Token) -> str | None:
     return None
 
 
-def _agent_and_voice(trigger: Token, is_verb: bool) -> tuple[str | None, bool]:
+def _agents_and_voice(
+    trigger: Token, is_verb: bool, lexicon: Lexicon
+) -> tuple[tuple[str, ...], bool]:
+    """The agents (coordinated subjects give several) and whether the clause is passive.
+
+    A pronoun subject left unresolved in the complement of a verb of saying is the speaker:
+    "Acme said it would buy Beta", "A and B announced that they will merge".
+    """
     if not is_verb:
-        return _agent_of_noun(trigger), False
+        agent = _agent_of_noun(trigger)
+        return ((agent,) if agent else ()), False
     subject, passive = _subject(trigger)
-    return (entity_at(subject) if subject is not None else None), passive
+    if subject is None:
+        return (), passive
+    agents = _named(subject)
+    if not agents and subject.lower_ in _PRONOUN_SUBJECTS and not passive:
+        verb = _speech_parent(trigger, lexicon)
+        speaker = _subject(verb)[0] if verb is not None else None
+        agents = _named(speaker) if speaker is not None else ()
+    return agents, passive
+
+
+_PRONOUN_SUBJECTS = {"it", "they", "we", "he", "she"}
+_ACTORS = (EntityType.PERSON.value + ":", EntityType.ORGANIZATION.value + ":")
+
+
+def _named(token: Token) -> tuple[str, ...]:
+    """Entities a noun phrase names: its own, else its apposition's ("the minister, X"), and
+    those of its conjuncts ("A and B"); conjuncts only when they are people or organisations."""
+    keys: list[str] = []
+    for head in (token, *_conjuncts(token)):
+        key = entity_at(head) or next(
+            (k for c in head.children if c.dep_ == "compound" for k in _keys(c)), None
+        )
+        if key is None or key.startswith(EntityType.POST.value + ":"):
+            key = next((k for c in head.children if c.dep_ == "appos" for k in _keys(c)), key)
+        if key is not None and (not keys or key.startswith(_ACTORS)):
+            keys.append(key)
+    return tuple(dict.fromkeys(keys))
+
+
+def _keys(token: Token) -> Iterator[str]:
+    key = entity_at(token)
+    if key is not None:
+        yield key
+
+
+def _conjuncts(token: Token) -> Iterator[Token]:
+    """Tokens coordinated with token ("A, B and C"), also through an apposition ("the
+    airlines A and B")."""
+    for child in token.children:
+        if child.dep_ == "conj":
+            yield child
+            yield from _conjuncts(child)
+        elif child.dep_ == "appos" and entity_at(token) is None:
+            yield from _conjuncts(child)
 
 
 _FIRST_PERSON = {"i", "me", "my", "myself"}
@@ -313,9 +406,28 @@ def _first_person_speaker(trigger: Token, quotations: list[Quotation]) -> str | 
     return quote.speaker if quote is not None else None
 
 
-def _passive_agent(trigger: Token) -> str | None:
+def _passive_agents(trigger: Token) -> tuple[str, ...]:
+    """People or organisations in the "by" phrase of a passive: "was signed by A and B"."""
     by = next((c for c in trigger.children if c.dep_ == "agent"), None)
-    return _entity_in(list(by.subtree), EntityType.PERSON) if by is not None else None
+    objects = [c for c in by.children if c.dep_ == "pobj"] if by is not None else []
+    agents = _named(objects[0]) if objects else ()
+    return tuple(a for a in agents if a.startswith(_ACTORS))
+
+
+def _passive_object(trigger: Token, passive: bool) -> bool:
+    """A passive clause's subject is what the event affects ("the accord was signed")."""
+    return passive and any(
+        c.dep_ == "nsubjpass" and (entity_at(c) is not None or _definite(c))
+        for c in trigger.children
+    )
+
+
+def _definite(noun: Token) -> bool:
+    """ "the treaty", "their deal": a particular thing, not "a successor" or "one"."""
+    return noun.pos_ == "NOUN" and any(
+        c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "any", "no")
+        for c in noun.children
+    )
 
 
 def _keep(

@@ -24,6 +24,7 @@ class Lexicon:
     event_verbs: dict[str, str]
     event_nouns: dict[str, str]
     departure_types: frozenset[str]
+    loose_verbs: frozenset[str]
     planning_verbs: frozenset[str]
     denial_verbs: frozenset[str]
     modal_planned: frozenset[str]
@@ -59,6 +60,7 @@ def load_lexicon() -> Lexicon:
         event_verbs=_invert(events["verbs"]),
         event_nouns=_invert(events["nouns"]),
         departure_types=frozenset(events["departure_types"]),
+        loose_verbs=frozenset(events["loose_verbs"]),
         planning_verbs=frozenset(events["planning_verbs"]),
         denial_verbs=frozenset(events["denial_verbs"]),
         modal_planned=frozenset(events["modal_planned"]),

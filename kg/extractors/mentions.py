@@ -27,6 +27,7 @@ class NameMention:
     title: Title | None = None
     honorific: str | None = None
     apposed_title: bool = False
+    org_cue: bool = False
 
     words: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
@@ -49,7 +50,7 @@ def find_name_mentions(doc: Doc, titles: list[Title], lexicon: Lexicon) -> list[
         if mention is not None:
             mentions.append(_with_title(doc, mention, title_ending_at, lexicon))
     roots = {doc[t.start : t.end].root.i for t in titles}
-    mentions = [_with_apposition(doc, m, roots) for m in mentions]
+    mentions = [_with_org_cue(doc, _with_apposition(doc, m, roots), lexicon) for m in mentions]
     mentions.extend(_names_after_titles(doc, titles, mentions))
     return sorted(mentions, key=lambda m: m.start)
 
@@ -115,3 +116,44 @@ def _with_apposition(doc: Doc, mention: NameMention, title_roots: set[int]) -> N
         root.dep_ == "appos" and root.head.i in title_roots
     )
     return dataclasses.replace(mention, apposed_title=apposed) if apposed else mention
+
+
+_ORG_SUFFIXES = {"ag", "inc", "corp", "ltd", "plc", "llc", "sa", "nv", "gmbh", "holdings"}
+
+
+def _with_org_cue(doc: Doc, mention: NameMention, lexicon: Lexicon) -> NameMention:
+    """Mark a name the text treats as an organisation: "Acme Holdings", "Acme, the carmaker,",
+    "Acme said its profits fell" / "Acme said it would ..." (not for places: countries are
+    "it" too)."""
+    span = doc[mention.start : mention.end]
+    last = mention.words[-1] if mention.words else ""
+    cue = (
+        last in _ORG_SUFFIXES
+        or last in lexicon.org_descriptions
+        or any(
+            c.dep_ == "appos" and c.lemma_.lower() in lexicon.org_descriptions
+            for c in span.root.children
+        )
+        or (mention.label in ("PERSON", "ORG") and _refers_back_as_it(span))
+    )
+    return dataclasses.replace(mention, org_cue=True) if cue else mention
+
+
+def _refers_back_as_it(span: Span) -> bool:
+    """The subject of a verb whose clause goes on with "its" or "it" before any other name."""
+    root = span.root
+    if root.dep_ != "nsubj":
+        return False
+    for token in root.head.subtree:
+        if token.i < span.end:
+            continue
+        if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in (
+            "he",
+            "she",
+            "his",
+            "her",
+        ):
+            return False
+        if token.lower_ == "its" or (token.lower_ == "it" and token.dep_ == "nsubj"):
+            return True
+    return False

@@ -48,7 +48,10 @@ def merge_events(events: list[Event]) -> tuple[list[Event], list[Characterizatio
 
 
 def _stated_type(group: list[Event]) -> EventType:
-    own = [e.type for e in group if e.claimed_by is None] or [e.type for e in group]
+    """The type the article states: its own words over a speaker's, and a specific verb
+    ("retire") over a loose one ("leave") whoever says it."""
+    specific = [e for e in group if not e.loose] or group
+    own = [e.type for e in specific if e.claimed_by is None] or [e.type for e in specific]
     counts = Counter(own)
     return max(counts, key=lambda t: (counts[t], -own.index(t)))
 

@@ -202,11 +202,10 @@ BASED_IN = [
         "Organization:boeing",
         "Place:arlington",
     ),
-    pytest.param(
+    (
         "A spokesman for Zenith Bank in Lagos confirmed the loss.",
         "Organization:zenith bank",
         "Place:lagos",
-        marks=miss("kg types Zenith Bank as a person"),
     ),
     ("Shell, based in London, sold its stake.", "Organization:shell", "Place:london"),
     (
