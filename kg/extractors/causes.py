@@ -1,4 +1,5 @@
-"""Causes and reasons: "resigned because ...", "due to ...", "citing ...", "in protest at ...".
+"""Causes and reasons: "resigned because ...", "due to ...", "citing ...", "in protest at ...",
+"for personal reasons", "after an audit found ...", "resigned to run for ...".
 
 The reason's text is kept as written (with a following "particularly ..." elaboration), with
 the entities it mentions, and attached to the event whose trigger governs the marker.
@@ -17,6 +18,7 @@ EXTRACTOR = "kg_causes"
 _ELABORATION = {"particularly", "especially", "notably", "including", "mainly", "chiefly"}
 _PROTEST_PREPS = {"at", "over", "against"}
 _OVER_EVENTS = {"Resignation", "Dismissal", "Retirement", "Statement", "Withdrawal"}
+_DEPARTURE_VERBS = {"resign", "quit", "retire", "step", "stand", "leave"}
 
 
 def find_causes(doc: Doc, events: list[Event]) -> list[Fact]:
@@ -58,7 +60,40 @@ def _marker(token: Token) -> tuple[str, Token, Span] | None:
             return _object_of("in protest", token.head, prep)
     if lower == "over" and token.dep_ == "prep" and doc[token.i - 1].lower_ != "protest":
         return _object_of("over", token, token)
-    return None
+    return _reason_or_sequel(token)
+
+
+def _reason_or_sequel(token: Token) -> tuple[str, Token, Span] | None:
+    """ "for personal reasons", "after an audit found ...", "resigned to run for ..."."""
+    if token.lower_ == "for" and token.dep_ == "prep" and _reasons_noun(token):
+        return _object_of("for", token, token)
+    if token.lower_ == "after" and token.dep_ == "mark" and _finite_with_subject(token.head):
+        clause = token.head
+        return "after", clause.head, token.doc[token.i + 1 : clause.right_edge.i + 1]
+    return _purpose(token)
+
+
+def _reasons_noun(prep: Token) -> bool:
+    """ "for personal reasons", "for health reasons"."""
+    return any(c.dep_ == "pobj" and c.lemma_.lower() == "reason" for c in prep.children)
+
+
+def _finite_with_subject(verb: Token) -> bool:
+    """ "after an audit found irregularities": a clause with its own subject and tense (not
+    "after 11 years", not "after leaving")."""
+    return verb.tag_ in ("VBD", "VBN", "VBZ", "VBP") and any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
+    )
+
+
+def _purpose(token: Token) -> tuple[str, Token, Span] | None:
+    """ "resigned to run for the presidency": a purpose clause of a departure."""
+    if token.dep_ not in ("advcl", "xcomp") or token.tag_ != "VB":
+        return None
+    to = next((c for c in token.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+    if to is None or token.head.lemma_.lower() not in _DEPARTURE_VERBS:
+        return None
+    return "to", token.head, token.doc[to.i + 1 : token.right_edge.i + 1]
 
 
 def _cited(token: Token) -> tuple[str, Token, Span] | None:

@@ -180,12 +180,24 @@ def _subject_key(verb: Token) -> str | None:
 
 
 def _time(trigger: Token) -> str | None:
-    """Text of the first DATE or TIME entity in the trigger's own clause."""
-    for token in sorted(_clause_tokens(trigger), key=lambda t: t.i):
+    """Text of the first DATE or TIME entity in the trigger's own clause, or one the parser
+    hung under a following "after/before/as" clause though it comes before that clause's
+    conjunction ("fired X on Thursday after an audit found ...")."""
+    own = sorted(_clause_tokens(trigger), key=lambda t: t.i)
+    for token in own + _before_subordinator(trigger):
         if token.ent_type_ in ("DATE", "TIME"):
             ent = next(e for e in token.doc.ents if e.start <= token.i < e.end)
             return ent.text
     return None
+
+
+def _before_subordinator(trigger: Token) -> list[Token]:
+    found: list[Token] = []
+    for clause in (c for c in trigger.children if c.dep_ == "advcl" and c.i > trigger.i):
+        mark = next((c for c in clause.children if c.dep_ == "mark"), None)
+        if mark is not None:
+            found.extend(t for t in clause.subtree if t.i < mark.i)
+    return found
 
 
 def _objects(trigger: Token) -> list[Token]:

@@ -88,6 +88,28 @@ CASES = [
         "the new policy",
         id="in-protest-over",
     ),
+    pytest.param(
+        "The bank's chairman, Klaus Richter, resigned on Friday for health reasons.",
+        "Resignation",
+        "for",
+        "health reasons",
+        id="for-reasons",
+    ),
+    pytest.param(
+        "Volvo fired its chief financial officer, Anders Berg, on Thursday after an internal "
+        "investigation found accounting errors.",
+        "Dismissal",
+        "after",
+        "an internal investigation found accounting errors",
+        id="after-clause",
+    ),
+    pytest.param(
+        "The governor of Texas, Greg Abbott, resigned in March to run for the Senate.",
+        "Resignation",
+        "to",
+        "run for the Senate",
+        id="purpose-of-departure",
+    ),
 ]
 
 
@@ -114,3 +136,27 @@ def test_causes_over_needs_a_departure_or_similar(nlp: Language) -> None:
     text = "Microsoft hired Sam Altman over the weekend."
     facts = next(extract(nlp, [Article(id="t", text=text)]))[2]
     assert not [f for f in facts if isinstance(f, Cause)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Helen Clark retired after 30 years in parliament.",
+        "The minister stepped down after leaving the party.",
+        "Volvo withdrew its staff from the plant to protect them.",
+    ],
+)
+def test_causes_after_and_to_need_a_clause_or_a_departure(nlp: Language, text: str) -> None:
+    facts = next(extract(nlp, [Article(id="t", text=text)]))[2]
+    assert not [f for f in facts if isinstance(f, Cause)]
+
+
+def test_date_before_an_after_clause_is_the_events(nlp: Language) -> None:
+    text = (
+        "Volvo fired its chief financial officer, Anders Berg, on Thursday after an internal "
+        "investigation found accounting errors."
+    )
+    facts = next(extract(nlp, [Article(id="t", text=text)]))[2]
+    [event] = [f for f in facts if isinstance(f, Event)]
+    assert event.time is not None
+    assert event.time.text == "Thursday"
