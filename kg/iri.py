@@ -23,6 +23,8 @@ __all__ = [
     "link_iri",
     "links_graph_iri",
     "normalise_label",
+    "post_identity_key",
+    "post_iri",
     "quantity_iri",
     "quote_iri",
     "reason_iri",
@@ -84,6 +86,18 @@ def graph_iri(base: str, article_id: str) -> str:
 def identity_key(entity_type: str, label: str) -> str:
     """What identifies an entity across articles: its type and normalised canonical name."""
     return f"{entity_type}|{normalise_label(label)}"
+
+
+def post_identity_key(label: str, org_type: str, org_label: str) -> str:
+    """A post of a stated organisation or country: "chief executive" of A is not that of B."""
+    return f"Post|{normalise_label(label)}|{org_type}|{normalise_label(org_label)}"
+
+
+def post_iri(base: str, label: str, org_type: str, org_label: str) -> str:
+    """A post whose organisation (or country) the article states, shared across articles."""
+    key = post_identity_key(label, org_type, org_label)
+    slug = slugify(f"{label} {org_label}")
+    return _iri(base, "entity", f"post/{slug}-{stable_hash(key, length=8)}")
 
 
 def entity_iri(base: str, entity_type: str, label: str) -> str:

@@ -59,6 +59,7 @@ class _Context:
     article: Article
     article_iri: URIRef
     entities: dict[str, URIRef]
+    identities: dict[str, str]
     events: dict[str, URIRef] = field(default_factory=dict)
 
 
@@ -66,11 +67,13 @@ def article_triples(
     base: str, article: Article, entities: list[Entity], facts: list[Fact], content_hash: str
 ) -> list[Triple]:
     """All triples of an article's named graph, without duplicates, in a stable order."""
+    iris, identities = _identified(base, entities, facts)
     ctx = _Context(
         base=base,
         article=article,
         article_iri=URIRef(iri.article_iri(base, article.id)),
-        entities={e.key: URIRef(iri.entity_iri(base, e.type.value, e.label)) for e in entities},
+        entities=iris,
+        identities=identities,
     )
     ctx.events = {
         f.key: URIRef(iri.event_iri(base, article.id, f.type.value, f.key))
@@ -85,6 +88,31 @@ def article_triples(
     for fact in facts:
         triples.update(dict.fromkeys(_fact(ctx, fact)))
     return list(triples)
+
+
+def _post_organisations(entities: list[Entity], facts: list[Fact]) -> dict[str, Entity]:
+    """Post key -> the one organisation or country the article places it in ("chief
+    executive" of A is not that of B); posts placed in none or several are left out."""
+    by_key = {e.key: e for e in entities}
+    orgs: dict[str, set[str]] = {}
+    for fact in facts:
+        if isinstance(fact, PostIn) and fact.organization in by_key and fact.post in by_key:
+            orgs.setdefault(fact.post, set()).add(fact.organization)
+    return {post: by_key[min(keys)] for post, keys in orgs.items() if len(keys) == 1}
+
+
+def _identified(
+    base: str, entities: list[Entity], facts: list[Fact]
+) -> tuple[dict[str, URIRef], dict[str, str]]:
+    """Each entity's IRI and identity key across articles."""
+    iris = {e.key: URIRef(iri.entity_iri(base, e.type.value, e.label)) for e in entities}
+    keys = {e.key: iri.identity_key(e.type.value, e.label) for e in entities}
+    by_key = {e.key: e for e in entities}
+    for post, org in _post_organisations(entities, facts).items():
+        label, org_type = by_key[post].label, org.type.value
+        iris[post] = URIRef(iri.post_iri(base, label, org_type, org.label))
+        keys[post] = iri.post_identity_key(label, org_type, org.label)
+    return iris, keys
 
 
 def _article(ctx: _Context, content_hash: str) -> Iterator[Triple]:
@@ -109,7 +137,7 @@ def _entity(ctx: _Context, entity: Entity) -> Iterator[Triple]:
     for alt in entity.alt_labels:
         yield e, SKOS.altLabel, Literal(alt)
     yield e, KG.mentionedIn, ctx.article_iri
-    yield e, KG.identityKey, Literal(iri.identity_key(entity.type.value, entity.label))
+    yield e, KG.identityKey, Literal(ctx.identities[entity.key])
 
 
 def _stated(ctx: _Context, s: URIRef, p: URIRef, o: Node, proof: Evidence) -> Iterator[Triple]:

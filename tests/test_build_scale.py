@@ -153,7 +153,7 @@ def test_interrupted_build_resumes_without_duplicates(
         for line in process.stderr:
             if line.startswith("built"):
                 built.append(line)
-            if len(built) >= 6:
+            if len(built) >= 2:  # early: a loaded machine must not let the build finish first
                 break
         process.send_signal(signum)
         assert process.wait(timeout=60) == 130
@@ -163,7 +163,7 @@ def test_interrupted_build_resumes_without_duplicates(
         if process.stderr is not None:
             process.stderr.close()
     resumed = build([corpus], Settings(store=store), nlp=nlp)
-    assert len(resumed.unchanged) >= 6 and resumed.built
+    assert len(resumed.unchanged) >= 2 and resumed.built
     assert len(resumed.unchanged) + len(resumed.built) == 120
     build([corpus], Settings(store=tmp_path / "clean"), nlp=nlp)
     assert _quads(store) == _quads(tmp_path / "clean")

@@ -1,7 +1,9 @@
-"""Armed forces and troop contingents named by common nouns: "US forces", "troops in Afghanistan".
+"""Armed forces, troop contingents and public bodies named by common nouns: "US forces",
+"troops in Afghanistan", "the Kenyan government".
 
 News treats them as organisations that act and are acted on (withdrawn, deployed). The label
 is the noun with its national modifier, plus "in <Place>" when the text says where they are.
+A later bare "the government" is the same body.
 """
 
 from __future__ import annotations
@@ -40,11 +42,14 @@ def find_forces(
     """Organisation entities for force nouns, and where they are located."""
     entities: dict[str, Entity] = {}
     facts: list[Fact] = []
+    named: dict[str, str] = {}  # body noun -> the key of the last body named with it
     for noun in doc:
-        if noun.pos_ != "NOUN" or noun.lower_ not in lexicon.force_nouns:
+        if noun.pos_ != "NOUN" or noun.lower_ not in lexicon.force_nouns | lexicon.body_nouns:
             continue
         modifiers, place = _modifiers(noun), _place(noun, tokens)
         if not modifiers and place is None:
+            if noun.lower_ in named and noun.i not in tokens and _definite(noun):
+                tokens[noun.i] = named[noun.lower_]
             continue
         start = modifiers[0].i if modifiers else noun.i
         label = doc[start : noun.i + 1].text
@@ -54,7 +59,13 @@ def find_forces(
         span = doc[start : (place.i if place is not None else noun.i) + 1]
         mention = Mention(span.text, span.start_char, span.end_char, sentence_index(doc, noun))
         entities.setdefault(key, Entity(key, EntityType.ORGANIZATION, label, (), (mention,)))
+        if noun.lower_ in lexicon.body_nouns:
+            named[noun.lower_] = key
         tokens.update(dict.fromkeys(range(start, noun.i + 1), key))
         if place is not None:
             facts.append(LocatedIn(key, tokens[place.i], evidence(span, EXTRACTOR, 0.8)))
     return list(entities.values()), facts
+
+
+def _definite(noun: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)

@@ -29,6 +29,7 @@ class Lexicon:
     denial_verbs: frozenset[str]
     modal_planned: frozenset[str]
     force_nouns: frozenset[str]
+    body_nouns: frozenset[str]
     agreement_objects: frozenset[str]
     victim_nouns: frozenset[str]
     patient_nouns: frozenset[str]
@@ -65,6 +66,7 @@ def load_lexicon() -> Lexicon:
         denial_verbs=frozenset(events["denial_verbs"]),
         modal_planned=frozenset(events["modal_planned"]),
         force_nouns=frozenset(events["force_nouns"]),
+        body_nouns=frozenset(events["body_nouns"]),
         agreement_objects=frozenset(events["agreement_objects"]),
         victim_nouns=frozenset(events["victim_nouns"]),
         patient_nouns=frozenset(events["patient_nouns"]),

@@ -108,3 +108,14 @@ def test_every_agent_is_a_kg_agent_in_rdf(nlp: Language) -> None:
     [merger] = graph.subjects(RDF.type, KG.Acquisition)
     labels = {str(graph.value(agent, RDFS.label)) for agent in graph.objects(merger, KG.agent)}
     assert labels == {"Boeing", "Lockheed"}
+
+
+def test_public_body_named_by_a_common_noun_acts(nlp: Language) -> None:
+    text = (
+        "The Dutch government will withdraw its 200 police officers from Mali by the end of the "
+        "year, the defence minister, John Smith, told parliament on Thursday. The government "
+        "will also withdraw its diplomats from Niger."
+    )
+    withdrawals = _events(nlp, text, EventType.WITHDRAWAL)
+    assert {e.agent for e in withdrawals} == {"Organization:dutch government"}
+    assert len(withdrawals) == 2

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from rdflib import RDF, RDFS, Graph
 from spacy.language import Language
 
-from kg.model import Fact, HoldsPost, MemberOf, PostIn
+from kg.model import Article, Fact, HoldsPost, MemberOf, PostIn
+from kg.nlp import extract
+from kg.rdf import article_triples
+from kg.vocab import KG
 from tests.extractors import facts_of as shared_facts_of
 
 
@@ -148,3 +152,25 @@ def test_posts_titles_do_not_swallow_a_preposition(nlp: Language) -> None:
 def test_posts_negated_copula_gives_no_post(nlp: Language) -> None:
     facts = facts_of(nlp, "Anne Hidalgo is not the mayor of Lyon.")
     assert not [f for f in facts if isinstance(f, HoldsPost)]
+
+
+def _post_nodes(nlp: Language, article_id: str, text: str) -> dict[str, set[str]]:
+    """rdfs:label of each kg:Post node -> its IRIs, in the article's graph."""
+    article, entities, facts = next(extract(nlp, [Article(id=article_id, text=text)]))
+    graph = Graph()
+    for triple in article_triples("http://kg.example.org/", article, entities, facts, "h"):
+        graph.add(triple)
+    nodes: dict[str, set[str]] = {}
+    for node in graph.subjects(RDF.type, KG.Post):
+        nodes.setdefault(str(graph.value(node, RDFS.label)), set()).add(str(node))
+    return nodes
+
+
+def test_post_iri_is_per_title_and_organisation(nlp: Language) -> None:
+    volvo = _post_nodes(nlp, "a", "Volvo's chief executive, Jim Rowan, resigned on Monday.")
+    ikea = _post_nodes(nlp, "b", "Ikea's chief executive, Jesper Brodin, spoke on Monday.")
+    volvo_again = _post_nodes(nlp, "c", "Jim Rowan, Volvo's chief executive, left on Friday.")
+    unplaced = _post_nodes(nlp, "d", "The chief executive, Jim Rowan, resigned on Monday.")
+    assert volvo["chief executive"] != ikea["chief executive"]
+    assert volvo["chief executive"] == volvo_again["chief executive"]
+    assert unplaced["chief executive"] not in (volvo["chief executive"], ikea["chief executive"])
