@@ -146,7 +146,11 @@ def test_interrupted_build_resumes_without_duplicates(
     store = tmp_path / "store"
     command = [sys.executable, "-m", "kg", "build", str(corpus), "--store", str(store), "-v"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_PROCESSES": "2", "KG_BATCH_SIZE": "2"}  # noqa: TID251
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    # A shell's background job starts with SIGINT ignored, and a child inherits that: give the
+    # build the default disposition, as in a terminal.
+    process = subprocess.Popen(
+        command, env=env, stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint
+    )
     try:
         assert process.stderr is not None
         built = []
@@ -167,6 +171,10 @@ def test_interrupted_build_resumes_without_duplicates(
     assert len(resumed.unchanged) + len(resumed.built) == 120
     build([corpus], Settings(store=tmp_path / "clean"), nlp=nlp)
     assert _quads(store) == _quads(tmp_path / "clean")
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _entity(store_path: Path, label: str) -> set[str]:

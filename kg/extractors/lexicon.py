@@ -21,6 +21,7 @@ class Lexicon:
     honorifics: frozenset[str]
     ranks: frozenset[str]
     org_descriptions: frozenset[str]
+    org_heads: frozenset[str]
     event_verbs: dict[str, str]
     event_nouns: dict[str, str]
     departure_types: frozenset[str]
@@ -58,6 +59,7 @@ def load_lexicon() -> Lexicon:
         honorifics=frozenset(titles["honorifics"]),
         ranks=frozenset(titles["ranks"]),
         org_descriptions=frozenset(titles["org_descriptions"]),
+        org_heads=frozenset(titles["org_heads"]),
         event_verbs=_invert(events["verbs"]),
         event_nouns=_invert(events["nouns"]),
         departure_types=frozenset(events["departure_types"]),

@@ -51,6 +51,7 @@ def find_name_mentions(doc: Doc, titles: list[Title], lexicon: Lexicon) -> list[
             mentions.append(_with_title(doc, mention, title_ending_at, lexicon))
     roots = {doc[t.start : t.end].root.i for t in titles}
     mentions = [_with_org_cue(doc, _with_apposition(doc, m, roots), lexicon) for m in mentions]
+    mentions = _possessors_of_org_titles(doc, titles, mentions, lexicon)
     mentions.extend(_names_after_titles(doc, titles, mentions))
     return sorted(mentions, key=lambda m: m.start)
 
@@ -157,3 +158,36 @@ def _refers_back_as_it(span: Span) -> bool:
         if token.lower_ == "its" or (token.lower_ == "it" and token.dep_ == "nsubj"):
             return True
     return False
+
+
+def _possessors_of_org_titles(
+    doc: Doc, titles: list[Title], mentions: list[NameMention], lexicon: Lexicon
+) -> list[NameMention]:
+    """ "Acme's chief executive", "Voa Sul's chairwoman": a proper name owning a title only an
+    organisation or a country has is one, even when the model misses it or calls it a person."""
+    found = list(mentions)
+    for title in titles:
+        if title.head not in lexicon.org_heads:
+            continue
+        span = _possessor(doc, title.start)
+        if span is None:
+            continue
+        overlapping = [k for k, m in enumerate(found) if m.start < span[1] and span[0] < m.end]
+        for k in overlapping:
+            if found[k].label in ("PERSON", "ORG"):  # a country keeps its place type
+                found[k] = dataclasses.replace(found[k], org_cue=True)
+        if not overlapping:
+            text = doc[span[0] : span[1]].text
+            found.append(NameMention(span[0], span[1], text, "ORG", org_cue=True))
+    return found
+
+
+def _possessor(doc: Doc, title_start: int) -> tuple[int, int] | None:
+    """The proper-noun span before "'s" right before a title, if any."""
+    end = title_start - 1
+    if end < 1 or doc[end].tag_ != "POS" or doc[end - 1].pos_ != "PROPN":
+        return None
+    start = end - 1
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title:
+        start -= 1
+    return start, end

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.extractors.lexicon import Lexicon
-from kg.extractors.spans import entity_at, evidence
+from kg.extractors.spans import actor_at, evidence
 from kg.model import Fact, Quote
 
 __all__ = [
@@ -72,7 +72,7 @@ def _speech_verb(doc: Doc, start: int, end: int, lexicon: Lexicon) -> Token | No
 
 def _speaker(verb: Token) -> str | None:
     subject = next(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
-    return entity_at(subject)
+    return actor_at(subject)
 
 
 def find_quotations(doc: Doc, lexicon: Lexicon) -> list[Quotation]:
@@ -136,7 +136,7 @@ def indirect_quote_facts(doc: Doc, quotations: list[Quotation], lexicon: Lexicon
             continue
         clause = _reported_clause(verb, lexicon)
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        speaker = entity_at(subject) if subject is not None else None
+        speaker = actor_at(subject) if subject is not None else None
         if clause is None or speaker is None or clause.i in quoted:
             continue
         start = clause.left_edge.i

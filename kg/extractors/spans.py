@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.model import Article, Evidence
 
-__all__ = ["entity_at", "evidence", "register_extensions", "sentence_index"]
+__all__ = ["actor_at", "entity_at", "evidence", "register_extensions", "sentence_index"]
 
 _DOC_EXTENSIONS: dict[str, Any] = {
     "kg_article": None,
@@ -66,3 +66,15 @@ def entity_at(token: Token) -> str | None:
     """Key of the entity token belongs to (a name, or a resolved pronoun or description)."""
     table = token.doc._.kg_token_entity
     return None if table is None else table.get(token.i)
+
+
+def actor_at(token: Token) -> str | None:
+    """Who a subject names: its entity, but for a title ("Acme's chairman, X, said") the
+    person in apposition with it, or no one: a post does not speak or act."""
+    key = entity_at(token)
+    if key is None or not key.startswith("Post:"):
+        return key
+    for child in token.children:
+        if child.dep_ == "appos" and (entity_at(child) or "").startswith("Person:"):
+            return entity_at(child)
+    return None

@@ -8,7 +8,7 @@ import pytest
 from rdflib import RDF, RDFS, Graph
 from spacy.language import Language
 
-from kg.model import Article, Fact, HoldsPost, MemberOf, PostIn
+from kg.model import Article, Fact, HoldsPost, MemberOf, PostIn, Quote
 from kg.nlp import extract
 from kg.rdf import article_triples
 from kg.vocab import KG
@@ -174,3 +174,29 @@ def test_post_iri_is_per_title_and_organisation(nlp: Language) -> None:
     assert volvo["chief executive"] != ikea["chief executive"]
     assert volvo["chief executive"] == volvo_again["chief executive"]
     assert unplaced["chief executive"] not in (volvo["chief executive"], ikea["chief executive"])
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation"),
+    [
+        # the small model finds no organisation in either
+        ("Vila Nova's chairwoman, Luiza Prado, called the merger a lifeline.", "vila nova"),
+        ("Gdańsk Market's chief executive, Agnieszka Nowicka, runs it.", "gdansk market"),
+    ],
+)
+def test_possessor_of_an_organisation_title_is_an_organisation(
+    nlp: Language, text: str, organisation: str
+) -> None:
+    facts = facts_of(nlp, text)
+    assert [f.organization for f in facts if isinstance(f, PostIn)] == [
+        f"Organization:{organisation}"
+    ]
+    assert [f.organization for f in facts if isinstance(f, MemberOf)] == [
+        f"Organization:{organisation}"
+    ]
+
+
+def test_possessor_place_stays_a_place_and_the_person_speaks(nlp: Language) -> None:
+    facts = facts_of(nlp, "Bavaria's premier, Markus Söder, said his government was not told.")
+    assert [f.organization for f in facts if isinstance(f, PostIn)] == ["Place:bavaria"]
+    assert [f.speaker for f in facts if isinstance(f, Quote)] == ["Person:markus soder"]
