@@ -41,11 +41,6 @@ class QueryRunner:
         """Call on_stuck when a timed-out query still computes grace_s after its timeout."""
         self._on_stuck = on_stuck
 
-    def running(self) -> int:
-        """How many queries are computing, timed-out ones included."""
-        with self._lock:
-            return len(self._running)
-
     def stuck(self) -> int:
         """How many timed-out (cancelled) queries are still computing."""
         with self._lock:
