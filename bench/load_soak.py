@@ -149,8 +149,9 @@ def _probe(url: str, query: str) -> tuple[int, float]:
     return response.status_code, (time.monotonic() - started) * 1000
 
 
-def build_mix(url: str, cheap_ms: float) -> Mix:
-    """The cheap templates, and each stored query timed once and classed by its latency."""
+def build_mix(url: str, cheap_ms: float, slow_s: float) -> Mix:
+    """The cheap templates, and each stored query timed once and classed by its latency:
+    cheap under cheap_ms, expensive under slow_s, left out above (it could time out)."""
     rows = _select(url, f"SELECT DISTINCT ?s ?l WHERE {{ ?s <{RDFS_LABEL}> ?l }} LIMIT 500")
     iris = [row["s"]["value"] for row in rows if row["s"]["type"] == "uri"]
     labels = [row["l"]["value"] for row in rows]
@@ -166,8 +167,8 @@ def build_mix(url: str, cheap_ms: float) -> Mix:
             continue
         status, ms = _probe(url, text)
         mix.probe_ms[path.stem] = round(ms, 1)
-        if status != 200:
-            mix.left_out.append(f"{path.stem} ({status})")
+        if status != 200 or ms > slow_s * 1000:
+            mix.left_out.append(f"{path.stem} ({status}, {ms:.0f} ms)")
         elif ms < cheap_ms:
             mix.cheap[path.stem] = text
         else:
@@ -243,13 +244,15 @@ def steady_client(url: str, run: Run, mix: Mix, seed: int, expensive_share: floa
 
 def runaway_client(url: str, run: Run, seed: int) -> None:
     """Runaway queries back to back, in runaway phases only."""
-    rng = random.Random(seed)
+    names = sorted(RUNAWAYS)
+    turn = seed
     with httpx.Client(base_url=url, timeout=600) as client:
         while time.monotonic() < run.until:
             if not run.runaway_phase(time.monotonic()):
                 time.sleep(0.2)
                 continue
-            name = rng.choice(sorted(RUNAWAYS))
+            name = names[turn % len(names)]
+            turn += 1
             send(client, run, ("runaway", name), RUNAWAYS[name])
 
 
@@ -268,21 +271,24 @@ def _children(pid: int) -> list[int]:
     return sorted(found)
 
 
-def _rss_and_cpu(pid: int) -> tuple[float, float]:
+def _rss_and_cpu(pid: int, reaped: bool = False) -> tuple[float, float]:
+    """RSS in MiB and CPU seconds of pid (with its reaped children's if reaped)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0, 0.0
-    rss_kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
-    ticks = os.sysconf("SC_CLK_TCK")
-    return rss_kib / 1024, (int(fields[11]) + int(fields[12])) / ticks
+    rss = [line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")]
+    rss_kib = int(rss[0]) if rss else 0  # an exiting process has no VmRSS line
+    used = fields[11:15] if reaped else fields[11:13]  # utime stime [cutime cstime]
+    return rss_kib / 1024, sum(int(n) for n in used) / os.sysconf("SC_CLK_TCK")
 
 
 def sample(pid: int, started: float) -> Sample:
-    """RSS and CPU seconds of the server process and its live workers."""
+    """RSS of the server process and its live workers; CPU seconds of those and of the
+    workers that have exited (gunicorn reaps them)."""
     workers = _children(pid)
-    parts = [_rss_and_cpu(p) for p in [pid, *workers]]
+    parts = [_rss_and_cpu(pid, reaped=True), *(_rss_and_cpu(p) for p in workers)]
     load1 = os.getloadavg()[0]
     return Sample(
         round(time.monotonic() - started, 1),
@@ -353,7 +359,7 @@ def memory_report(samples: list[Sample]) -> list[str]:
         f"max {max(rss):.0f}, min {min(rss):.0f}; median of the first sixth "
         f"{statistics.median(rss[:window]):.0f}, of the last sixth "
         f"{statistics.median(rss[-window:]):.0f} ({len(samples)} samples)",
-        f"server CPU seconds: {samples[-1].cpu_s - samples[0].cpu_s:.0f} (live processes only)",
+        f"server CPU seconds over the run: {samples[-1].cpu_s - samples[0].cpu_s:.0f}",
         f"worker processes seen: {len(workers)}",
         f"load average (1 min) while running: min {min(loads):.1f}, "
         f"median {statistics.median(loads):.1f}, max {max(loads):.1f}",
@@ -408,7 +414,7 @@ def main() -> None:
     log = args.store.parent / "load_soak.server.log"
     process, url = start_server(args, log)
     try:
-        mix = build_mix(url, args.cheap_ms)
+        mix = build_mix(url, args.cheap_ms, args.timeout / 4)
         print(f"probe ms: {mix.probe_ms}; left out: {mix.left_out}", flush=True)
         print(f"cheap: {sorted(mix.cheap)}; expensive: {sorted(mix.expensive)}", flush=True)
         run, samples = drive(args, url, process.pid, mix)

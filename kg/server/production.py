@@ -8,8 +8,9 @@ starts, so ``--port 0`` can report the port it got; gunicorn takes it over by fi
 Runaway queries: pyoxigraph cannot stop a query that computes before its first row, so a worker
 whose timed-out query is still computing ``KG_QUERY_GRACE_S`` after its 503 replaces itself (the
 harakiri of uWSGI): it sends itself SIGTERM, gunicorn's graceful stop lets it finish the requests
-it holds (a graceful timeout longer than the query timeout, so each gets its 200 or 503) while
-the other workers take new connections, then the process exits (``os._exit``: the query thread
+it holds (the graceful timeout is twice the query timeout plus 10 s, so each gets its 200 or
+503, including the one more request a kept-alive connection may bring) while the other workers
+take new connections, then the process exits (``os._exit``: the query thread
 cannot be joined) and the arbiter starts a fresh worker. The work stops with the process.
 """
 
@@ -19,6 +20,7 @@ import math
 import os
 import signal
 import socket
+import sys
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -49,12 +51,14 @@ class _Workers(BaseApplication):  # type: ignore[misc]
             # A worker is restarted when silent this long; queries are answered (or timed out)
             # well within it.
             "timeout": max(30, round(self.settings.query_timeout_s * 2) + 10),
-            # A stopping worker answers the queries it holds, timed out or not.
-            "graceful_timeout": max(10, math.ceil(self.settings.query_timeout_s) + 5),
+            # A stopping worker answers the requests it holds, and one more per kept-alive
+            # connection (gunicorn decides keep-alive before the app runs), each within the
+            # query timeout.
+            "graceful_timeout": 2 * math.ceil(self.settings.query_timeout_s) + 10,
             "preload_app": False,
             "proc_name": "kg-serve",
             "post_worker_init": _watch_runaways,
-            "worker_exit": _exit_if_stuck,
+            "worker_exit": _exit_now,
         }
         if "control_socket_disable" in self.cfg.settings:
             # gunicorn >= 25.1 would listen on one per-user socket path that every kg serve
@@ -81,11 +85,16 @@ def _recycle(worker: Any) -> None:
     os.kill(worker.pid, signal.SIGTERM)
 
 
-def _exit_if_stuck(server: Any, worker: Any) -> None:
-    """gunicorn's worker_exit: end the process now if a query thread is still computing."""
-    app = getattr(worker, "wsgi", None)
-    if app is not None and services(app).runner.stuck():
-        os._exit(0)
+def _exit_now(server: Any, worker: Any) -> None:
+    """gunicorn's worker_exit: end the process without the interpreter's teardown.
+
+    A query thread may still be computing in Rust (it cannot be joined), and the teardown of a
+    worker crashed in native code (SIGSEGV) even without one. The store is read-only: nothing is
+    lost by not closing it.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(0)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

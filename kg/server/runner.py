@@ -41,11 +41,6 @@ class QueryRunner:
         """Call on_stuck when a timed-out query still computes grace_s after its timeout."""
         self._on_stuck = on_stuck
 
-    def stuck(self) -> int:
-        """How many timed-out (cancelled) queries are still computing."""
-        with self._lock:
-            return sum(1 for cancelled in self._running.values() if cancelled.is_set())
-
     def run(self, job: Callable[[threading.Event], T]) -> T:
         """The job's result, or its exception, if it ends within the timeout.
 
