@@ -10,8 +10,8 @@ whose timed-out query is still computing ``KG_QUERY_GRACE_S`` after its 503 repl
 harakiri of uWSGI): it sends itself SIGTERM, gunicorn's graceful stop lets it finish the requests
 it holds (the graceful timeout is twice the query timeout plus 10 s, so each gets its 200 or
 503, including the one more request a kept-alive connection may bring) while the other workers
-take new connections, then the process exits (``os._exit``: the query thread
-cannot be joined) and the arbiter starts a fresh worker. The work stops with the process.
+take new connections, then the process exits (``os._exit``: the query thread cannot be joined)
+and the arbiter starts a fresh worker. The work stops with the process.
 """
 
 from __future__ import annotations
