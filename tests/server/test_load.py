@@ -157,3 +157,23 @@ def test_mixed_load_with_runaways_frees_the_work(tmp_path: Path) -> None:
     assert idle, "the server's processes kept computing after the runaway queries timed out"
     assert [o.status for o in still_answering] == [200] * 12
     assert all(_complete(o) for o in still_answering)
+
+
+@pytest.mark.server
+def test_a_stopping_worker_answers_the_next_request_of_a_kept_alive_connection(
+    tmp_path: Path,
+) -> None:
+    # Runaways back to back on one connection: the worker starts to stop during the second
+    # (grace over for the first), whose response keeps the connection alive (gunicorn decided
+    # before the app ran), so the third reaches the stopping worker too. It must get its 503,
+    # not a closed connection.
+    _fill(tmp_path / "store")
+    process, url = _start_server(
+        tmp_path / "store", "--workers", "2", "--timeout", "7", "--query-grace", "1"
+    )
+    try:
+        with httpx.Client(timeout=120) as client:
+            outcomes = [_ask(client, url, "runaway", RUNAWAY) for _ in range(3)]
+    finally:
+        _stop(process)
+    assert [o.status for o in outcomes] == [503, 503, 503], [o.body[:200] for o in outcomes]
