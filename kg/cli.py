@@ -336,6 +336,14 @@ def query(query: str, store: Path | None, fmt: str) -> None:
     default=None,
     help="Seconds a query may run (KG_QUERY_TIMEOUT_S).",
 )
+@click.option(
+    "--query-grace",
+    "query_grace_s",
+    type=float,
+    default=None,
+    help="Seconds a timed-out query may go on computing before its worker process is replaced "
+    "(KG_QUERY_GRACE_S; --workers > 1).",
+)
 @click.option("--max-rows", type=int, default=None, help="Most result rows (KG_MAX_ROWS).")
 @click.option(
     "--max-running-queries",

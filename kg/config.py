@@ -129,6 +129,12 @@ class Settings:
     shards: Path | None = _setting(
         None, "KG_SHARDS", "Directory of `kg build --bulk` N-Quads shards (default: STORE.shards)."
     )
+    query_grace_s: float = _setting(
+        5.0,
+        "KG_QUERY_GRACE_S",
+        "Seconds a timed-out query may go on computing before `kg serve --workers N` replaces "
+        "its worker process to stop it.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -4,19 +4,32 @@ An Oxigraph store directory has one writer, so with more than one worker every p
 the store read-only (``Store.read_only``) after the fork, and writes (SPARQL Update, Graph Store
 PUT/POST/DELETE) are refused with a 403. The listening socket is bound here, before gunicorn
 starts, so ``--port 0`` can report the port it got; gunicorn takes it over by file descriptor.
+
+Runaway queries: pyoxigraph cannot stop a query that computes before its first row, so a worker
+whose timed-out query is still computing ``KG_QUERY_GRACE_S`` after its 503 replaces itself (the
+harakiri of uWSGI): it sends itself SIGTERM, gunicorn's graceful stop lets it finish the requests
+it holds (the graceful timeout is twice the query timeout plus 10 s, so each gets its 200 or
+503, including the one more request a kept-alive connection may bring) while the other workers
+take new connections, then the process exits (``os._exit``: the query thread cannot be joined)
+and the arbiter starts a fresh worker. The work stops with the process.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import signal
 import socket
+import sys
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from kg.config import Settings
-from kg.server import create_app
+from kg.server import create_app, services
 from kg.store import GraphStore
 
 __all__ = ["bind_socket", "serve_workers"]
@@ -38,15 +51,50 @@ class _Workers(BaseApplication):  # type: ignore[misc]
             # A worker is restarted when silent this long; queries are answered (or timed out)
             # well within it.
             "timeout": max(30, round(self.settings.query_timeout_s * 2) + 10),
-            "graceful_timeout": 10,
+            # A stopping worker answers the requests it holds, and one more per kept-alive
+            # connection (gunicorn decides keep-alive before the app runs), each within the
+            # query timeout.
+            "graceful_timeout": 2 * math.ceil(self.settings.query_timeout_s) + 10,
             "preload_app": False,
             "proc_name": "kg-serve",
+            "post_worker_init": _watch_runaways,
+            "worker_exit": _exit_now,
         }
+        if "control_socket_disable" in self.cfg.settings:
+            # gunicorn >= 25.1 would listen on one per-user socket path that every kg serve
+            # shares (and that can stop or resize any of them).
+            options["control_socket_disable"] = True
         for name, value in options.items():
             self.cfg.set(name, value)
 
     def load(self) -> Flask:
         return create_app(self.settings)
+
+
+def _watch_runaways(worker: Any) -> None:
+    """gunicorn's post_worker_init: a stuck timed-out query makes the worker replace itself."""
+    services(worker.wsgi).runner.recycle_with(partial(_recycle, worker))
+
+
+def _recycle(worker: Any) -> None:
+    worker.log.warning(
+        "a timed-out query is still computing after KG_QUERY_GRACE_S; "
+        "replacing worker %s to stop it",
+        worker.pid,
+    )
+    os.kill(worker.pid, signal.SIGTERM)
+
+
+def _exit_now(server: Any, worker: Any) -> None:
+    """gunicorn's worker_exit: end the process without the interpreter's teardown.
+
+    A query thread may still be computing in Rust (it cannot be joined), and the teardown of a
+    worker crashed in native code (SIGSEGV) even without one. The store is read-only: nothing is
+    lost by not closing it.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(0)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

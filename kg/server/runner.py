@@ -1,9 +1,13 @@
 """Queries under a deadline: each runs in its own thread; the request waits at most the timeout.
 
-pyoxigraph cannot interrupt a running query. On timeout the request gets a 503 and the query's
-thread is told to stop; it notices between two result rows, so a query that computes for long
-before its first row (a big ORDER BY or aggregate) keeps its thread busy until it ends. Those
-threads are capped: past ``max_running`` queries still running, new ones get a 503 straight away.
+pyoxigraph cannot interrupt a running query (0.5.13 has no cancellation or timeout option). On
+timeout the request gets a 503 and the query's thread is told to stop; it notices between two
+result rows, so a query that computes for long before its first row (a big ORDER BY, an
+aggregate, a property path over everything) keeps its thread and a CPU busy until it ends.
+Those threads are capped: past ``max_running`` queries still running, new ones get a 503 straight
+away. A runner may also be given ``on_stuck`` (``recycle_with``): it is called once a timed-out
+query is still computing ``grace_s`` after its timeout; under gunicorn it replaces the worker
+process, which is the only way to stop the computation (kg/server/production.py).
 """
 
 from __future__ import annotations
@@ -25,11 +29,17 @@ T = TypeVar("T")
 class QueryRunner:
     """Runs jobs in threads under a timeout, with at most max_running at once."""
 
-    def __init__(self, timeout_s: float, max_running: int) -> None:
+    def __init__(self, timeout_s: float, max_running: int, grace_s: float = 5.0) -> None:
         self.timeout_s = timeout_s
+        self.grace_s = grace_s
         self._slots = threading.BoundedSemaphore(max(1, max_running))
         self._running: dict[threading.Thread, threading.Event] = {}
         self._lock = threading.Lock()
+        self._on_stuck: Callable[[], None] | None = None
+
+    def recycle_with(self, on_stuck: Callable[[], None]) -> None:
+        """Call on_stuck when a timed-out query still computes grace_s after its timeout."""
+        self._on_stuck = on_stuck
 
     def run(self, job: Callable[[threading.Event], T]) -> T:
         """The job's result, or its exception, if it ends within the timeout.
@@ -56,6 +66,7 @@ class QueryRunner:
             return future.result(timeout=self.timeout_s)
         except TimeoutError as exc:
             cancelled.set()
+            self._watch(thread)
             raise QueryTimeout(
                 f"the query ran past {self.timeout_s:g} s (KG_QUERY_TIMEOUT_S); "
                 "add a LIMIT, narrow its patterns or raise the timeout"
@@ -69,6 +80,18 @@ class QueryRunner:
             cancelled.set()
         for thread, _ in running:
             thread.join(wait_s)
+
+    def _watch(self, thread: threading.Thread) -> None:
+        """Check after grace_s whether the timed-out query's thread is still computing."""
+        if self._on_stuck is None:
+            return
+        timer = threading.Timer(self.grace_s, self._check_stuck, args=(thread,))
+        timer.name, timer.daemon = "kg-query-watch", True
+        timer.start()
+
+    def _check_stuck(self, thread: threading.Thread) -> None:
+        if thread.is_alive() and self._on_stuck is not None:
+            self._on_stuck()
 
     def _work(
         self, job: Callable[[threading.Event], T], cancelled: threading.Event, future: Future[T]

@@ -28,7 +28,9 @@ class Services:
         Raises:
             StoreError: the store cannot be opened.
         """
-        runner = QueryRunner(settings.query_timeout_s, settings.max_running_queries)
+        runner = QueryRunner(
+            settings.query_timeout_s, settings.max_running_queries, settings.query_grace_s
+        )
         store = GraphStore(settings.store, read_only=settings.workers > 1)
         return cls(settings, store, runner)
 
