@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extractors.lexicon import Lexicon
 from kg.extractors.quotes import Quotation, medium_of
-from kg.extractors.spans import entity_at, evidence
+from kg.extractors.spans import actor_at, entity_at, evidence
 from kg.model import EntityType, Event, EventType, Modality, TimeExpr
 
 __all__ = ["EXTRACTOR", "event_modality", "find_events"]
@@ -166,7 +166,7 @@ def _trailing_report(clause: Token, lexicon: Lexicon) -> Token | None:
             child.dep_ in ("conj", "parataxis")
             and child.i > clause.i
             and child.lemma_.lower() in lexicon.speech_verbs
-            and any(c.dep_ == "nsubj" for c in child.children)
+            and (any(c.dep_ == "nsubj" for c in child.children) or _stray_subject(child))
             and not any(c.dep_ in ("ccomp", "xcomp") for c in child.children)
             and any(t.text == "," for t in clause.doc[clause.i : child.left_edge.i])
         ):
@@ -174,7 +174,27 @@ def _trailing_report(clause: Token, lexicon: Lexicon) -> Token | None:
     return None
 
 
+def _stray_subject(verb: Token) -> Token | None:
+    """The speaker of a trailing reporting verb that the parser left without a subject and hung
+    on the reported clause instead (", the interior minister, X, told parliament")."""
+    clause = verb.head
+    for child in clause.children:
+        if (
+            child.dep_ in ("npadvmod", "appos", "dobj")
+            and clause.i < child.left_edge.i
+            and child.i < verb.i
+            and child.doc[child.left_edge.i - 1].text == ","
+            and (actor_at(child) or "").startswith(("Person:", "Organization:"))
+        ):
+            return child
+    return None
+
+
 def _subject_key(verb: Token) -> str | None:
+    if verb.dep_ in ("conj", "parataxis") and not any(c.dep_ == "nsubj" for c in verb.children):
+        stray = _stray_subject(verb)
+        if stray is not None:
+            return actor_at(stray)
     subject, _ = _subject(verb)
     return _first(_named(subject)) if subject is not None else None
 

@@ -119,3 +119,5 @@ def test_public_body_named_by_a_common_noun_acts(nlp: Language) -> None:
     withdrawals = _events(nlp, text, EventType.WITHDRAWAL)
     assert {e.agent for e in withdrawals} == {"Organization:dutch government"}
     assert len(withdrawals) == 2
+    # the parser hangs "told" on "withdraw" and "the defence minister" without a verb
+    assert withdrawals[0].announcer == "Person:john smith"
