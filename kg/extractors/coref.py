@@ -75,21 +75,25 @@ def _resolve(
 def resolve_organisations(
     doc: Doc, nouns: frozenset[str], tokens: dict[int, str]
 ) -> dict[int, str]:
-    """ "the company", "the ministry" → the organisation named last, within two sentences."""
+    """ "the company", "the ministry" → the organisation named last, within two sentences, or
+    anywhere before when the article has named only one organisation."""
     resolved: dict[int, str] = {}
     recent: tuple[int, str] | None = None
+    seen: set[str] = set()
     sentence_of = {t.i: n for n, s in enumerate(doc.sents) for t in s}
     for token in doc:
         key = tokens.get(token.i)
         if key is not None and key.startswith("Organization:"):
             recent = (token.i, key)
+            seen.add(key)
         elif (
             key is None
             and recent is not None
             and token.lower_ in nouns
             and token.i > 0
             and doc[token.i - 1].lower_ == "the"
-            and sentence_of[token.i] - sentence_of[recent[0]] <= _WINDOW_SENTENCES
         ):
-            resolved[token.i] = recent[1]
+            near = sentence_of[token.i] - sentence_of[recent[0]] <= _WINDOW_SENTENCES
+            if near or len(seen) == 1:  # farther away only when the article names just one
+                resolved[token.i] = recent[1]
     return resolved

@@ -253,8 +253,11 @@ def _affected(
         key = key or _entity_in(subtree, EntityType.ORGANIZATION)
         person = _appositive_person(obj)
         if person is not None:
-            # "fired its finance chief, X": X is dismissed; an appointment also fills the post.
-            key = key if event_type is EventType.APPOINTMENT and key != person else None
+            # "fired its finance chief, X": X is dismissed. "named its new chief executive, X"
+            # fills that post, unless an "as" phrase names the post taken ("appointed its
+            # finance chief, X, as interim chief executive").
+            fills = event_type is EventType.APPOINTMENT and not _as_phrase(trigger)
+            key = key if fills and key != person else None
             keys.append(person)
         if key is not None and key != agent:
             keys.append(key)
@@ -265,6 +268,10 @@ def _affected(
         if len(held) == 1:
             keys.append(held[0])
     return tuple(dict.fromkeys(keys)), text
+
+
+def _as_phrase(trigger: Token) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == "as" for c in trigger.children)
 
 
 def _appositive_person(obj: Token) -> str | None:

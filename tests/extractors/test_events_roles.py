@@ -121,3 +121,22 @@ def test_public_body_named_by_a_common_noun_acts(nlp: Language) -> None:
     assert len(withdrawals) == 2
     # the parser hangs "told" on "withdraw" and "the defence minister" without a verb
     assert withdrawals[0].announcer == "Person:john smith"
+
+
+def test_appointee_current_post_is_not_the_post_taken(nlp: Language) -> None:
+    text = (
+        "The board appointed its finance chief, Remco Steenbergen, as interim chief executive."
+    )
+    [event] = _events(nlp, text, EventType.APPOINTMENT)
+    assert "Person:remco steenbergen" in event.affected
+    assert "Post:finance chief" not in event.affected
+
+
+def test_the_company_far_from_the_only_organisation_named(nlp: Language) -> None:
+    text = (
+        "Lufthansa's chief executive, Carsten Spohr, resigned on Wednesday. He had led the "
+        "carrier since 2014. Pilots had threatened to strike for weeks. Talks broke down on "
+        "Monday. Separately, the company said it would buy a stake in a regional carrier."
+    )
+    [event] = _events(nlp, text, EventType.ACQUISITION)
+    assert event.agent == "Organization:lufthansa"
