@@ -124,9 +124,7 @@ def test_public_body_named_by_a_common_noun_acts(nlp: Language) -> None:
 
 
 def test_appointee_current_post_is_not_the_post_taken(nlp: Language) -> None:
-    text = (
-        "The board appointed its finance chief, Remco Steenbergen, as interim chief executive."
-    )
+    text = "The board appointed its finance chief, Remco Steenbergen, as interim chief executive."
     [event] = _events(nlp, text, EventType.APPOINTMENT)
     assert "Person:remco steenbergen" in event.affected
     assert "Post:finance chief" not in event.affected
