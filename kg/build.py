@@ -177,6 +177,9 @@ def _default_shards(settings: Settings) -> Path:
     return settings.shards or settings.store.with_name(settings.store.name + ".shards")
 
 
+_MARKER_HEADER = "# kg bulk build: graphs being replaced"
+
+
 def _bulk_marker(settings: Settings) -> Path:
     """Present while a bulk build replaces graphs; lists them, one IRI a line, each written
     before the graph is touched. Found by a build: that bulk build was cut short."""
@@ -186,17 +189,18 @@ def _bulk_marker(settings: Settings) -> Path:
 def _recover_bulk(store: GraphStore, settings: Settings) -> bool:
     """After a cut-short bulk build, drop the graphs it was replacing (they may be missing or
     partial); the build then writes those its input holds. Returns whether the content hashes
-    of the other graphs can be trusted: not if the marker names no graph (an older kg's)."""
+    of the other graphs can be trusted: not after an older kg's marker, which lists none."""
     marker = _bulk_marker(settings)
     if not marker.exists():
         return True
-    listed = [line for line in marker.read_text(encoding="utf-8").splitlines() if line]
-    for graph in listed:
+    lines = marker.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0] != _MARKER_HEADER:
+        return False
+    for graph in lines[1:]:
         store.drop_graph(graph)
-    if listed:
-        logger.warning("a bulk build was cut short: dropped its %d graphs", len(listed))
-        marker.unlink()
-    return bool(listed)
+    logger.warning("a bulk build was cut short: dropped the %d graphs it listed", len(lines) - 1)
+    marker.unlink()
+    return True
 
 
 def _shard_dir(settings: Settings) -> Path:
@@ -245,6 +249,7 @@ def _bulk(
     written = []
     marker = _bulk_marker(settings)
     with marker.open("w", encoding="utf-8") as listed:
+        listed.write(_MARKER_HEADER + "\n")
         for result in results:
             for graph in result.graphs:
                 listed.write(graph.graph + "\n")
