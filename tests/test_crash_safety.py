@@ -112,9 +112,25 @@ def _run_and_kill(command: list[str], kill: Kill, log: Path, root: Path) -> Outc
     return Outcome(process.returncode if finished else None, _built_lines(log))
 
 
-def _input_graphs() -> set[str]:
+def _origins() -> dict[str, str]:
+    """The graph IRI of each article of v2, by its origin (what `-v` logs)."""
     base = Settings().base_iri
-    return {iri.graph_iri(base, r.article.id) for r in read_paths([V2], Settings()) if r.article}
+    return {
+        r.origin: iri.graph_iri(base, r.article.id)
+        for r in read_paths([V2], Settings())
+        if r.article
+    }
+
+
+def _input_graphs() -> set[str]:
+    return set(_origins().values())
+
+
+def _logged_graphs(log: Path) -> set[str]:
+    """Graphs the build logged as written (``built ORIGIN: N triples``), so committed."""
+    origins = _origins()
+    lines = [x for x in log.read_text().splitlines() if x.startswith("built ")]
+    return {origins[x.removeprefix("built ").rsplit(": ", 1)[0]] for x in lines}
 
 
 def _rerun(store: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -140,6 +156,7 @@ def _kill_chain(
         log = store.with_name(f"{number}.log")
         outcome = _run_and_kill(_build_command(store, *extra), kill, log, store.parent)
         seen = versions_of(store_graphs(store), old, new)
+        assert all(seen[g] == "new" for g in _logged_graphs(log)), "a committed graph was lost"
         states.append(seen)
         changed = sum(1 for g, v in seen.items() if v == "new" and old.get(g) != new[g])
         logger.info("kill %d (%s, %s): %s; %d graphs new", number, extra, kill, outcome, changed)
@@ -331,15 +348,17 @@ def test_store_write_killed_midway_keeps_old_or_new_graph(tmp_path: Path) -> Non
     logger.info("store write of %.2f s, kills: %s", length, outcomes)
 
 
-def _send(url: str, method: str, graph: str, triples: frozenset[str]) -> None:
-    """PUT the graph (Graph Store Protocol) or replace it with a SPARQL update; the server may
-    die on the way, so a transport error is expected."""
+def _send(
+    url: str, method: str, graph: str, triples: frozenset[str], statuses: list[int] | None = None
+) -> None:
+    """PUT the graph (Graph Store Protocol) or replace it with a SPARQL update, appending the
+    response's status to statuses; the server may die on the way (no status then)."""
     auth = {"Authorization": f"Bearer {TOKEN}"}
     body = ntriples(triples)
     try:
         if method == "gsp":
             headers = auth | {"Content-Type": "application/n-triples"}
-            httpx.put(
+            response = httpx.put(
                 f"{url}/store", params={"graph": graph}, content=body, headers=headers, timeout=60
             )
         else:
@@ -347,9 +366,11 @@ def _send(url: str, method: str, graph: str, triples: frozenset[str]) -> None:
                 f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}"
             )
             headers = auth | {"Content-Type": "application/sparql-update"}
-            httpx.post(f"{url}/sparql", content=update, headers=headers, timeout=60)
+            response = httpx.post(f"{url}/sparql", content=update, headers=headers, timeout=60)
     except httpx.TransportError:
-        pass
+        return
+    if statuses is not None:
+        statuses.append(response.status_code)
 
 
 @pytest.mark.server
@@ -377,7 +398,9 @@ def test_server_killed_during_update_keeps_old_or_new_graph(
         current = next(t for t, triples in states.items() if triples == _one_graph(v1_copy, graph))
         target = "B" if current == "A" else "A"
         process, url = _start_server(v1_copy, "--update-token", TOKEN)
-        sender = threading.Thread(target=_send, args=(url, method, graph, states[target]))
+        statuses: list[int] = []
+        args = (url, method, graph, states[target], statuses)
+        sender = threading.Thread(target=_send, args=args)
         sender.start()
         time.sleep(delay)
         process.kill()
@@ -386,12 +409,16 @@ def test_server_killed_during_update_keeps_old_or_new_graph(
         _stop(process)
         after = _one_graph(v1_copy, graph)
         assert after in (states["A"], states["B"])
+        if statuses:  # answered before the kill: committed, so kept
+            assert statuses[0] in (201, 204) and after == states[target]
         outcomes.append("after" if after == states[target] else "before")
         assert store_graphs(v1_copy).keys() == old.keys()
     logger.info("server update of %.2f s (%s), kills: %s", length, method, outcomes)
     process, url = _start_server(v1_copy, "--update-token", TOKEN)
+    statuses = []
     try:
-        _send(url, method, graph, old[graph])
+        _send(url, method, graph, old[graph], statuses)
     finally:
         _stop(process)
+    assert statuses == [204]
     assert store_graphs(v1_copy) == old
