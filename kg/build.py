@@ -9,8 +9,10 @@ does the rest and duplicates nothing. A bad file or JSON line is reported and th
 
 ``bulk=True`` writes N-Quads shards instead and loads them with Oxigraph's bulk loader, which
 is fast but not transactional: for a fresh store, or one no one reads during the build. A
-marker file (``STORE.bulk-loading``) lives while the loader runs; if a build finds it, a bulk
-load was cut short, and every article given is rebuilt (its graph dropped and written again).
+marker file (``STORE.bulk-loading``) lives while a bulk build replaces graphs and lists each
+one before it is dropped; if a build finds it, a bulk build was cut short: the listed graphs
+(missing, old or partly loaded) are dropped, and those the input holds are built again.
+docs/reliability/crash-safety.md has the details and the tests.
 
 link_store(): reads the entities of every article graph with their context (the evidence
 sentences and the other entities of the article), links them offline or online, and replaces the
@@ -128,10 +130,9 @@ def build(
     report = BuildReport()
     started = time.perf_counter()
     notify = progress or _ignore
-    marker = _bulk_marker(settings)
-    trust = not marker.exists()
     with GraphStore(settings.store) as store:
-        shards = _shard_dir(settings) if bulk else None  # once the store's lock is ours
+        trust = _recover_bulk(store, settings)  # once the store's lock is ours
+        shards = _shard_dir(settings) if bulk else None
         jobs = _changed(paths, settings, store, report, notify, trust=trust)
         results = run_all(_starter(settings, nlp, shards), batches(jobs, settings.batch_size))
         if shards is None:
@@ -141,7 +142,7 @@ def build(
         if link:
             endpoint = link if isinstance(link, str) else None
             report.links = _link_lenient(store, settings, endpoint)
-    marker.unlink(missing_ok=True)
+        _bulk_marker(settings).unlink(missing_ok=True)  # an empty one: all given were rebuilt
     report.seconds = time.perf_counter() - started
     return report
 
@@ -176,9 +177,30 @@ def _default_shards(settings: Settings) -> Path:
     return settings.shards or settings.store.with_name(settings.store.name + ".shards")
 
 
+_MARKER_HEADER = "# kg bulk build: graphs being replaced"
+
+
 def _bulk_marker(settings: Settings) -> Path:
-    """Present while a bulk load runs: after a crash there, no content hash can be trusted."""
+    """Present while a bulk build replaces graphs; lists them, one IRI a line, each written
+    before the graph is touched. Found by a build: that bulk build was cut short."""
     return settings.store.with_name(settings.store.name + ".bulk-loading")
+
+
+def _recover_bulk(store: GraphStore, settings: Settings) -> bool:
+    """After a cut-short bulk build, drop the graphs it was replacing (they may be missing or
+    partial); the build then writes those its input holds. Returns whether the content hashes
+    of the other graphs can be trusted: not after an older kg's marker, which lists none."""
+    marker = _bulk_marker(settings)
+    if not marker.exists():
+        return True
+    lines = marker.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0] != _MARKER_HEADER:
+        return False
+    for graph in lines[1:]:
+        store.drop_graph(graph)
+    logger.warning("a bulk build was cut short: dropped the %d graphs it listed", len(lines) - 1)
+    marker.unlink()
+    return True
 
 
 def _shard_dir(settings: Settings) -> Path:
@@ -225,17 +247,19 @@ def _bulk(
 ) -> None:
     shards = _default_shards(settings)
     written = []
-    for result in results:
-        for graph in result.graphs:
-            if store.has_graph(graph.graph):
-                store.drop_graph(graph.graph)
-            report.triples += graph.triples
-            report.built.append(graph.origin)
-        if result.shard is not None:
-            written.append(result.shard)
-        notify(report)
     marker = _bulk_marker(settings)
-    marker.touch()
+    with marker.open("w", encoding="utf-8") as listed:
+        listed.write(_MARKER_HEADER + "\n")
+        for result in results:
+            for graph in result.graphs:
+                listed.write(graph.graph + "\n")
+                listed.flush()  # named before it is dropped, so a crash leaves no stray graph
+                store.drop_graph(graph.graph)
+                report.triples += graph.triples
+                report.built.append(graph.origin)
+            if result.shard is not None:
+                written.append(result.shard)
+            notify(report)
     store.bulk_load(sorted(written))
     marker.unlink()
     shutil.rmtree(shards, ignore_errors=True)

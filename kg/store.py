@@ -46,10 +46,7 @@ class GraphStore:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
         except OSError as exc:
-            raise StoreError(
-                f"cannot open the store at {path}: {exc}. Another kg process (build or serve) "
-                "may hold it; stop it or use another --store"
-            ) from exc
+            raise _open_error(path, exc) from exc
 
     def __enter__(self) -> GraphStore:
         return self
@@ -235,6 +232,17 @@ class GraphStore:
         from oxrdflib import OxigraphStore
 
         return Dataset(store=OxigraphStore(store=self._store))
+
+
+def _open_error(path: Path, exc: OSError) -> StoreError:
+    """The error for a store that would not open: locked by another process, or else."""
+    if "lock" in str(exc).lower():
+        return StoreError(
+            f"the store at {path} is locked by another process (a running `kg build`, "
+            "`kg serve` or other kg command; a store has one writer): wait for it to finish "
+            f"or stop it, or use another --store. ({exc})"
+        )
+    return StoreError(f"cannot open the store at {path}: {exc}")
 
 
 class _Concatenated(io.RawIOBase):

@@ -147,3 +147,25 @@ def wikidata_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process, url = _start_server(path)
     yield f"{url}/sparql"
     _stop(process)
+
+
+VERSIONS = TEST_DATA / "crash"
+
+
+@pytest.fixture(scope="session")
+def versioned_stores(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> tuple[Path, Path]:
+    """Stores of tests/data/crash/v1.jsonl (built by a `kg build` process) and of v2.jsonl (the
+    next version of that corpus: edited, added and dropped articles; built in this process).
+    Tests must only read them, or copy them first."""
+    import os
+
+    root = tmp_path_factory.mktemp("versions")
+    command = [sys.executable, "-m", "kg", "build", str(VERSIONS / "v1.jsonl")]
+    command += ["--store", str(root / "v1"), "--no-progress"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # noqa: TID251 - the child finds this kg
+    result = subprocess.run(
+        command, env=env, capture_output=True, text=True, check=False, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert build([VERSIONS / "v2.jsonl"], Settings(store=root / "v2"), nlp=nlp).ok
+    return root / "v1", root / "v2"

@@ -2,8 +2,10 @@
 
 An Oxigraph store directory has one writer, so with more than one worker every process opens
 the store read-only (``Store.read_only``) after the fork, and writes (SPARQL Update, Graph Store
-PUT/POST/DELETE) are refused with a 403. The listening socket is bound here, before gunicorn
-starts, so ``--port 0`` can report the port it got; gunicorn takes it over by file descriptor.
+PUT/POST/DELETE) are refused with a 403. A read-only store does not see the writes of another
+process, so serving refuses to start while a writer (``kg build``) holds the store. The
+listening socket is bound here, before gunicorn starts, so ``--port 0`` can report the port it
+got; gunicorn takes it over by file descriptor.
 
 Runaway queries: pyoxigraph cannot stop a query that computes before its first row, so a worker
 whose timed-out query is still computing ``KG_QUERY_GRACE_S`` after its 503 replaces itself (the
@@ -107,9 +109,11 @@ def serve_workers(settings: Settings, announce: Callable[[str], None]) -> None:
     """Run gunicorn with ``settings.workers`` processes; announce(url) once the port is bound.
 
     Raises:
-        StoreError: there is no store to serve at ``settings.store``.
+        StoreError: there is no store to serve at ``settings.store``, or another process (a
+            build) holds it: read-only workers would not see its writes.
     """
     GraphStore(settings.store, read_only=True).close()
+    GraphStore(settings.store).close()  # fails while a writer holds the store
     listener = bind_socket(settings.host, settings.port)
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     announce(f"http://{shown}:{listener.getsockname()[1]}/")
