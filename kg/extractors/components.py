@@ -28,7 +28,7 @@ from kg.extractors.quotes import find_quotations, indirect_quote_facts, quote_fa
 from kg.extractors.relations import (
     FoundRelation,
     check_mode,
-    classify_sentence,
+    classify_sentences,
     kg_arguments,
     model_arguments,
     new_entities,
@@ -200,8 +200,5 @@ class RelationFinder:
         if self.recognisers is not None:
             extra = model_arguments(self.recognisers, sents, arguments)
             arguments = sorted([*arguments, *extra], key=lambda a: a.start)
-        found: list[FoundRelation] = []
-        for sent in sents:
-            local = [a for a in arguments if sent.start <= a.start < sent.end]
-            found.extend(classify_sentence(self.classifier, self.thresholds, sent, local))
-        return found
+        local = [(s, [a for a in arguments if s.start <= a.start < s.end]) for s in sents]
+        return classify_sentences(self.classifier, self.thresholds, local)

@@ -47,7 +47,7 @@ from kg.model import (
 from kg.relations.classifier import LogisticModel
 from kg.relations.data import RELATION_SIGNATURES, EntitySpan
 from kg.relations.ner import ensemble_entities
-from kg.relations.pairs import predict_relations
+from kg.relations.pairs import predict_sentences
 
 __all__ = [
     "EXTRACTOR",
@@ -56,6 +56,7 @@ __all__ = [
     "FoundRelation",
     "check_mode",
     "classify_sentence",
+    "classify_sentences",
     "kg_arguments",
     "model_arguments",
     "new_entities",
@@ -158,15 +159,29 @@ def classify_sentence(
     arguments: Sequence[Argument],
 ) -> list[FoundRelation]:
     """Relations between the arguments of one sentence that reach their threshold."""
-    if not _has_candidates(arguments):
+    return classify_sentences(classifier, thresholds, [(sent, arguments)])
+
+
+def classify_sentences(
+    classifier: LogisticModel,
+    thresholds: dict[str, float],
+    sentences: Sequence[tuple[Span, Sequence[Argument]]],
+) -> list[FoundRelation]:
+    """:func:`classify_sentence` for sentences of one doc, classified together."""
+    local = [(s, a) for s, a in sentences if _has_candidates(a)]
+    if not local:
         return []
-    spans = [EntitySpan(a.start, a.end, a.label) for a in arguments]
-    bounds = (sent.start, sent.end)
+    spans = [
+        ([EntitySpan(a.start, a.end, a.label) for a in args], (s.start, s.end)) for s, args in local
+    ]
+    doc = local[0][0].doc
     found = []
-    for r in predict_relations(classifier, thresholds, sent.doc, spans, bounds):
-        head, tail = arguments[r.head], arguments[r.tail]
-        if head.key != tail.key:
-            found.append(FoundRelation(r.label, head, tail, r.score))
+    predicted = predict_sentences(classifier, thresholds, doc, spans)
+    for (_, arguments), relations in zip(local, predicted, strict=True):
+        for r in relations:
+            head, tail = arguments[r.head], arguments[r.tail]
+            if head.key != tail.key:
+                found.append(FoundRelation(r.label, head, tail, r.score))
     return found
 
 
