@@ -153,16 +153,15 @@ class DocFeatures:
 
     def _context(self, left: EntitySpan, right: EntitySpan, bounds: tuple[int, int]) -> list[str]:
         lo, hi = bounds
-
-        def word(i: int) -> str:
-            return self.lower[i] if lo <= i < hi else "<s>"
-
-        feats = [f"l1={word(left.start - 1)}", f"r1={word(right.end)}"]
-        feats += [f"l2={word(left.start - 2)}_{word(left.start - 1)}"]
-        feats += [f"r2={word(right.end)}_{word(right.end + 1)}"]
-        for name, span in (("L", left), ("R", right)):
-            if word(span.start - 1) == "(" and word(span.end) == ")":
-                feats.append(f"paren{name}")
+        at = (left.start - 2, left.start - 1, left.end, right.start - 1, right.end, right.end + 1)
+        l2, l1, after_left, before_right, r1, r2 = (
+            self.lower[i] if lo <= i < hi else "<s>" for i in at
+        )
+        feats = [f"l1={l1}", f"r1={r1}", f"l2={l2}_{l1}", f"r2={r1}_{r2}"]
+        if l1 == "(" and after_left == ")":
+            feats.append("parenL")
+        if before_right == "(" and r1 == ")":
+            feats.append("parenR")
         return feats
 
     def _overlap(self, h: EntitySpan, t: EntitySpan) -> list[str]:
