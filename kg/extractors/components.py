@@ -27,6 +27,7 @@ from kg.extractors.quantities import find_quantities, load_quantity_words
 from kg.extractors.quotes import find_quotations, indirect_quote_facts, quote_facts
 from kg.extractors.relations import (
     FoundRelation,
+    by_sentence,
     check_mode,
     classify_sentences,
     kg_arguments,
@@ -200,5 +201,4 @@ class RelationFinder:
         if self.recognisers is not None:
             extra = model_arguments(self.recognisers, sents, arguments)
             arguments = sorted([*arguments, *extra], key=lambda a: a.start)
-        local = [(s, [a for a in arguments if s.start <= a.start < s.end]) for s in sents]
-        return classify_sentences(self.classifier, self.thresholds, local)
+        return classify_sentences(self.classifier, self.thresholds, by_sentence(sents, arguments))

@@ -19,6 +19,7 @@ and it takes part in a relation the classifier keeps; otherwise kg's entities wi
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -54,6 +55,7 @@ __all__ = [
     "MODES",
     "Argument",
     "FoundRelation",
+    "by_sentence",
     "check_mode",
     "classify_sentence",
     "classify_sentences",
@@ -142,6 +144,19 @@ def model_arguments(
             if all(end <= k.start or start >= k.end for k in known):
                 key = entity_key(_KG[e.label], sent.doc[start:end].text)
                 found.append(Argument(start, end, key, e.label, new=True))
+    return found
+
+
+def by_sentence(
+    sents: Sequence[Span], arguments: Sequence[Argument]
+) -> list[tuple[Span, list[Argument]]]:
+    """Each sentence (of one doc, in order) with the arguments that start in it, in order."""
+    starts = [s.start for s in sents]
+    found: list[tuple[Span, list[Argument]]] = [(s, []) for s in sents]
+    for arg in arguments:
+        k = bisect_right(starts, arg.start) - 1
+        if k >= 0 and arg.start < sents[k].end:
+            found[k][1].append(arg)
     return found
 
 
