@@ -3,9 +3,10 @@
 Texts: CoNLL04 dev sentences joined into pseudo-articles of ``--per-article`` sentences, plus the
 demo article(s) under data/. Each run times, in turn and on the same texts, (a) the bare
 ``spacy.load(model).pipe``, (b) kg's pipeline with ``KG_RELATIONS=off``, (c) with ``on``, and
-(d) with ``ensemble`` unless ``--no-ensemble``. Sentences are counted once, by the bare pipeline,
-so sentences/s of different pipelines compare the same work. Prints, per pipeline, the median
-sentences/s and the median of the per-run ratios to (a).
+(d) with ``ensemble`` unless ``--no-ensemble``; run ``k`` starts at pipeline ``k mod n``, so
+none always runs first or last on a shared machine. Sentences are counted once, by the bare
+pipeline, so sentences/s of different pipelines compare the same work. Prints, per pipeline,
+the median sentences/s and the median of the per-run ratios to (a).
 
 Usage: python bench/extraction_speed.py [--runs 5] [--data ../shared/data/conll04] [--json out]
 """
@@ -76,9 +77,10 @@ def main() -> None:
     for run in pipelines.values():
         run()  # warm-up
     seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in pipelines}
-    for _ in range(args.runs):
-        for name, run in pipelines.items():
-            seconds[name].append(_seconds(run))
+    names = list(pipelines)
+    for k in range(args.runs):
+        for name in names[k % len(names) :] + names[: k % len(names)]:  # rotated: no fixed slot
+            seconds[name].append(_seconds(pipelines[name]))
     print(f"{len(texts)} texts, {sentences} sentences, {args.runs} runs; medians")
     print(f"{'pipeline':<24} {'wall sent/s':>12} {'ratio':>6} {'cpu sent/s':>11} {'ratio':>6}")
     result = {"texts": len(texts), "sentences": sentences, "runs": args.runs, "pipelines": {}}

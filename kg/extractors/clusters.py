@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from kg.extractors.mentions import NameMention
@@ -52,6 +52,7 @@ def _nicknamer() -> Any:
     return NickNamer()
 
 
+@lru_cache(maxsize=4096)
 def _same_given_name(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -74,16 +75,13 @@ def _matches(mention: NameMention, cluster: Cluster, label: str, labels: set[str
     words = mention.words
     if label in labels:
         return True
-    surname = cluster.surname()
+    names = cluster.full_names
+    surname = names[0][-1] if names else None  # cluster.surname(), names read once
     if surname is None or not _personal(mention):
         return False
     if len(words) == 1:
-        return words[0] == surname or any(
-            _same_given_name(words[0], n[0]) for n in cluster.full_names
-        )
-    return words[-1] == surname and all(
-        _same_given_name(words[0], n[0]) for n in cluster.full_names
-    )
+        return words[0] == surname or any(_same_given_name(words[0], n[0]) for n in names)
+    return words[-1] == surname and all(_same_given_name(words[0], n[0]) for n in names)
 
 
 def cluster_mentions(mentions: list[NameMention]) -> list[Cluster]:

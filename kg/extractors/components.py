@@ -27,8 +27,9 @@ from kg.extractors.quantities import find_quantities, load_quantity_words
 from kg.extractors.quotes import find_quotations, indirect_quote_facts, quote_facts
 from kg.extractors.relations import (
     FoundRelation,
+    by_sentence,
     check_mode,
-    classify_sentence,
+    classify_sentences,
     kg_arguments,
     model_arguments,
     new_entities,
@@ -200,8 +201,4 @@ class RelationFinder:
         if self.recognisers is not None:
             extra = model_arguments(self.recognisers, sents, arguments)
             arguments = sorted([*arguments, *extra], key=lambda a: a.start)
-        found: list[FoundRelation] = []
-        for sent in sents:
-            local = [a for a in arguments if sent.start <= a.start < sent.end]
-            found.extend(classify_sentence(self.classifier, self.thresholds, sent, local))
-        return found
+        return classify_sentences(self.classifier, self.thresholds, by_sentence(sents, arguments))

@@ -74,11 +74,12 @@ def _hyphenated(token: Token) -> bool:
 
 
 def _is_number(token: Token, lists: QuantityWords) -> bool:
+    lower = token.lower_  # the cheap test first: most tokens are no number
+    if not ((token.like_num and lower != "one") or lower in lists.numbers):
+        return False
     if token.ent_type_ in _NOT_COUNTS or entity_at(token) is not None or _hyphenated(token):
         return False
-    if token.text[:1] == "0" and token.text[1:2].isdigit():
-        return False
-    return (token.like_num and token.lower_ != "one") or token.lower_ in lists.numbers
+    return not (token.text[:1] == "0" and token.text[1:2].isdigit())
 
 
 def _number_phrases(doc: Doc, lists: QuantityWords) -> Iterator[list[Token]]:

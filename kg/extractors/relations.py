@@ -19,6 +19,7 @@ and it takes part in a relation the classifier keeps; otherwise kg's entities wi
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,15 +48,17 @@ from kg.model import (
 from kg.relations.classifier import LogisticModel
 from kg.relations.data import RELATION_SIGNATURES, EntitySpan
 from kg.relations.ner import ensemble_entities
-from kg.relations.pairs import predict_relations
+from kg.relations.pairs import predict_sentences
 
 __all__ = [
     "EXTRACTOR",
     "MODES",
     "Argument",
     "FoundRelation",
+    "by_sentence",
     "check_mode",
     "classify_sentence",
+    "classify_sentences",
     "kg_arguments",
     "model_arguments",
     "new_entities",
@@ -144,6 +147,19 @@ def model_arguments(
     return found
 
 
+def by_sentence(
+    sents: Sequence[Span], arguments: Sequence[Argument]
+) -> list[tuple[Span, list[Argument]]]:
+    """Each sentence (of one doc, in order) with the arguments that start in it, in order."""
+    starts = [s.start for s in sents]
+    found: list[tuple[Span, list[Argument]]] = [(s, []) for s in sents]
+    for arg in arguments:
+        k = bisect_right(starts, arg.start) - 1
+        if k >= 0 and arg.start < sents[k].end:
+            found[k][1].append(arg)
+    return found
+
+
 def _has_candidates(arguments: Sequence[Argument]) -> bool:
     labels = {a.label for a in arguments}
     keys = {a.key for a in arguments}
@@ -158,15 +174,29 @@ def classify_sentence(
     arguments: Sequence[Argument],
 ) -> list[FoundRelation]:
     """Relations between the arguments of one sentence that reach their threshold."""
-    if not _has_candidates(arguments):
+    return classify_sentences(classifier, thresholds, [(sent, arguments)])
+
+
+def classify_sentences(
+    classifier: LogisticModel,
+    thresholds: dict[str, float],
+    sentences: Sequence[tuple[Span, Sequence[Argument]]],
+) -> list[FoundRelation]:
+    """:func:`classify_sentence` for sentences of one doc, classified together."""
+    local = [(s, a) for s, a in sentences if _has_candidates(a)]
+    if not local:
         return []
-    spans = [EntitySpan(a.start, a.end, a.label) for a in arguments]
-    bounds = (sent.start, sent.end)
+    spans = [
+        ([EntitySpan(a.start, a.end, a.label) for a in args], (s.start, s.end)) for s, args in local
+    ]
+    doc = local[0][0].doc
     found = []
-    for r in predict_relations(classifier, thresholds, sent.doc, spans, bounds):
-        head, tail = arguments[r.head], arguments[r.tail]
-        if head.key != tail.key:
-            found.append(FoundRelation(r.label, head, tail, r.score))
+    predicted = predict_sentences(classifier, thresholds, doc, spans)
+    for (_, arguments), relations in zip(local, predicted, strict=True):
+        for r in relations:
+            head, tail = arguments[r.head], arguments[r.tail]
+            if head.key != tail.key:
+                found.append(FoundRelation(r.label, head, tail, r.score))
     return found
 
 

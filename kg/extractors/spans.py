@@ -19,6 +19,7 @@ _DOC_EXTENSIONS: dict[str, Any] = {
     "kg_holders": None,
     "kg_quotations": None,
     "kg_sentence_starts": None,
+    "kg_sentence_texts": None,
     "kg_facts": None,
 }
 
@@ -50,16 +51,27 @@ def sentence_index(doc: Doc, token: Token) -> int:
 def evidence(span: Span, extractor: str, confidence: float) -> Evidence:
     """Evidence for a fact found in span: its sentence, offsets and extractor."""
     doc = span.doc
-    sent = span[0].sent
+    index = sentence_index(doc, span[0])
     return Evidence(
         article_id=article_of(doc).id,
-        sentence=sentence_index(doc, span[0]),
-        sentence_text=sent.text.strip(),
+        sentence=index,
+        sentence_text=_sentence_text(doc, index, span[0]),
         start=span.start_char,
         end=span.end_char,
         extractor=extractor,
         confidence=round(confidence, 3),
     )
+
+
+def _sentence_text(doc: Doc, index: int, token: Token) -> str:
+    """The stripped text of sentence ``index`` (the one holding ``token``), made once per Doc."""
+    texts = doc._.kg_sentence_texts
+    if texts is None:
+        texts = doc._.kg_sentence_texts = {}
+    text = texts.get(index)
+    if text is None:
+        text = texts[index] = token.sent.text.strip()
+    return str(text)
 
 
 def entity_at(token: Token) -> str | None:

@@ -59,7 +59,8 @@ def _head_prefixes(heads: frozenset[str]) -> frozenset[str]:
 
 
 def _match_head(doc: Doc, i: int, lexicon: Lexicon) -> int | None:
-    if not doc[i].is_alpha or doc[i].lower_ not in _head_prefixes(lexicon.title_heads):
+    token = doc[i]
+    if not token.is_alpha or token.lower_ not in _head_prefixes(lexicon.title_heads):
         return None
     for n in range(min(_MAX_HEAD_TOKENS, len(doc) - i), 0, -1):
         if _phrase(doc[i : i + n]) in lexicon.title_heads:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +21,22 @@ __all__ = ["LogisticModel", "fit_logistic"]
 
 @dataclass(frozen=True, slots=True)
 class LogisticModel:
-    """Feature vocabulary (string -> row) and one weight column per bag member."""
+    """Feature vocabulary (string -> row) and one weight column per bag member.
+
+    ``prefixed`` indexes the features named ``prefix:rest`` by prefix, then by rest, so callers
+    that prefix features with a label can look them up without building the strings.
+    """
 
     vocabulary: dict[str, int]
     weights: NDArray[np.float32]
+    prefixed: dict[str, dict[str, int]] = field(init=False, repr=False, compare=False)
 
-    def columns(self, features: Sequence[str]) -> NDArray[np.int64]:
-        """Rows of the known features, each once."""
-        get = self.vocabulary.get
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "prefixed", _by_prefix(self.vocabulary))
+
+    def columns(self, features: Sequence[str], prefix: str | None = None) -> NDArray[np.int64]:
+        """Rows of the known features, each once; with ``prefix``, of ``prefix:feature``."""
+        get = (self.vocabulary if prefix is None else self.prefixed.get(prefix, {})).get
         rows = {r for r in map(get, features) if r is not None}
         return np.asarray(sorted(rows), dtype=np.int64)
 
@@ -39,13 +47,18 @@ class LogisticModel:
 
     def probabilities(self, instances: Sequence[Sequence[str]]) -> list[float]:
         """:meth:`probability` of each instance, computed in one pass over the weights."""
-        if not instances:
+        return self.probabilities_of_rows([self.columns(features) for features in instances])
+
+    def probabilities_of_rows(self, columns: Sequence[NDArray[np.int64]]) -> list[float]:
+        """:meth:`probabilities` of instances given by their :meth:`columns`.
+
+        Each instance's weights are summed over its rows in row order, in float64, as
+        :meth:`probability` sums them; then the sigmoids of all instances in one pass.
+        """
+        if not columns:
             return []
-        columns = [self.columns(features) for features in instances]
-        rows = np.concatenate([c for c in columns if len(c)] or [np.zeros(0, dtype=np.int64)])
-        sums = np.zeros((len(instances), self.weights.shape[1]), dtype=np.float64)
-        owner = np.repeat(np.arange(len(instances)), [len(c) for c in columns])
-        np.add.at(sums, owner, self.weights[rows].astype(np.float64))
+        weights = self.weights
+        sums = np.stack([weights[c].sum(axis=0, dtype=np.float64) for c in columns])
         probs = 1.0 / (1.0 + np.exp(-np.clip(sums, -30.0, 30.0)))
         return [float(p) for p in probs.mean(axis=1)]
 
@@ -61,6 +74,15 @@ class LogisticModel:
             names = [str(n) for n in data["features"]]
             weights = np.asarray(data["weights"], dtype=np.float32)
         return cls({n: i for i, n in enumerate(names)}, weights)
+
+
+def _by_prefix(vocabulary: dict[str, int]) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {}
+    for name, row in vocabulary.items():
+        prefix, colon, rest = name.partition(":")
+        if colon:
+            found.setdefault(prefix, {})[rest] = row
+    return found
 
 
 def _fit_member(

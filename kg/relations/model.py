@@ -20,7 +20,7 @@ from kg.errors import InputError
 from kg.relations.classifier import LogisticModel
 from kg.relations.data import RELATION_TYPES, EntitySpan, Relation, Sentence
 from kg.relations.ner import BASE_MODEL, doc_from_tokens, ensemble_entities
-from kg.relations.pairs import predict_relations
+from kg.relations.pairs import predict_sentences
 
 __all__ = [
     "WEIGHTS_DIR",
@@ -58,11 +58,15 @@ class RelationModel:
         self, doc: Doc, entities: Sequence[EntitySpan], split: bool = True
     ) -> list[Relation]:
         """Relations inside each sentence (the doc is one unless ``split``), by entity index."""
+        indexes = [
+            [i for i, e in enumerate(entities) if sent.start <= e.start < sent.end]
+            for sent in (doc.sents if split else [doc[:]])
+        ]
+        local = [([entities[i] for i in index], None) for index in indexes]
+        predicted = predict_sentences(self.classifier, self.thresholds, doc, local)
         found: list[Relation] = []
-        for sent in doc.sents if split else [doc[:]]:
-            index = [i for i, e in enumerate(entities) if sent.start <= e.start < sent.end]
-            local = [entities[i] for i in index]
-            for r in predict_relations(self.classifier, self.thresholds, doc, local):
+        for index, relations in zip(indexes, predicted, strict=True):
+            for r in relations:
                 found.append(Relation(index[r.head], index[r.tail], r.label, r.score))
         return found
 

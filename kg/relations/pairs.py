@@ -3,6 +3,11 @@
 A candidate is an ordered entity pair whose types fit a relation's signature (CoNLL04's
 relations each have one: ``Work_For(Peop, Org)`` and so on), so each pair has at most one
 candidate label per direction. Features are prefixed with that label.
+
+:func:`predict_sentences` classifies the candidates of several sentences of one doc together:
+one :class:`DocFeatures` for the doc (token attributes read once, argument and word features
+built once), the label prefix applied by the classifier's lookup (no prefixed strings are
+built), and one pass over the weights.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from spacy.tokens import Doc
 
 from kg.relations.classifier import LogisticModel
 from kg.relations.data import RELATION_SIGNATURES, EntitySpan, Relation
-from kg.relations.features import pair_features
+from kg.relations.features import DocFeatures, pair_features
 
-__all__ = ["candidates", "labelled_features", "predict_relations"]
+__all__ = ["candidates", "labelled_features", "predict_relations", "predict_sentences"]
+
+#: The entities of one sentence and its token bounds in the doc (None: the whole doc).
+SentenceEntities = tuple[Sequence[EntitySpan], tuple[int, int] | None]
 
 
 def candidates(entities: Sequence[EntitySpan]) -> list[tuple[int, int, str]]:
@@ -50,13 +58,30 @@ def predict_relations(
     bounds: tuple[int, int] | None = None,
 ) -> list[Relation]:
     """Relations whose probability reaches their label's threshold (``bounds``: the sentence)."""
-    pairs = candidates(entities)
-    features = [labelled_features(doc, entities, h, t, label, bounds) for h, t, label in pairs]
-    found = []
-    for (head, tail, label), p in zip(pairs, model.probabilities(features), strict=True):
-        if p >= thresholds.get(label, 0.5):
-            found.append(Relation(head, tail, label, p))
-    return _one_direction(found)
+    return predict_sentences(model, thresholds, doc, [(entities, bounds)])[0]
+
+
+def predict_sentences(
+    model: LogisticModel,
+    thresholds: Mapping[str, float],
+    doc: Doc,
+    sentences: Sequence[SentenceEntities],
+) -> list[list[Relation]]:
+    """:func:`predict_relations` for each sentence of ``doc``, classified together."""
+    features = DocFeatures(doc)
+    pairs = [candidates(entities) for entities, _ in sentences]
+    columns = [
+        model.columns(features.pair(entities[h], entities[t], entities, bounds), label)
+        for (entities, bounds), found in zip(sentences, pairs, strict=True)
+        for h, t, label in found
+    ]
+    probabilities = iter(model.probabilities_of_rows(columns))
+    relations = []
+    for found in pairs:
+        scored = [(h, t, label, next(probabilities)) for h, t, label in found]
+        kept = [Relation(*r) for r in scored if r[3] >= thresholds.get(r[2], 0.5)]
+        relations.append(_one_direction(kept))
+    return relations
 
 
 def _one_direction(relations: list[Relation]) -> list[Relation]:

@@ -21,7 +21,9 @@ from kg.relations import (
 )
 from kg.relations.classifier import LogisticModel, fit_logistic
 from kg.relations.data import read_conll04
+from kg.relations.features import DocFeatures, pair_features
 from kg.relations.ner import vote_entities
+from kg.relations.pairs import candidates, predict_relations, predict_sentences
 
 
 @pytest.fixture(scope="module")
@@ -254,3 +256,50 @@ def test_read_conll04_rejects_malformed_file(tmp_path: Path) -> None:
     bad.write_text('[{"tokens": ["a"]}]', encoding="utf-8")
     with pytest.raises(InputError, match="cannot read CoNLL04 JSON"):
         read_conll04(bad)
+
+
+def test_logistic_model_looks_up_prefixed_features_and_rows_exactly() -> None:
+    instances = [["A:bias", "A:kill"], ["A:bias", "A:visit"], ["B:bias", "B:kill"]] * 10
+    model = fit_logistic(instances, [1, 0, 0] * 10, epochs=3, members=3, seed=0)
+    assert model.columns(["bias", "kill", "unseen"], "A").tolist() == sorted(
+        model.columns(["A:bias", "A:kill"]).tolist()
+    )
+    assert model.columns(["kill"], "C").tolist() == []
+    rows = [model.columns(i) for i in instances[:3]]
+    assert model.probabilities_of_rows(rows) == [model.probability(i) for i in instances[:3]]
+    assert model.probabilities_of_rows([]) == []
+
+
+@pytest.mark.slow
+def test_doc_features_shared_by_pairs_equal_features_of_each_pair(model: RelationModel) -> None:
+    doc = model.parse(
+        "Ann Lee of Acme Corp. visited Ohio. Bob Stone , the head of Initech , met Ann."
+    )
+    sents = list(doc.sents)
+    assert len(sents) == 2
+    spans = [
+        [EntitySpan(0, 2, "Peop"), EntitySpan(3, 5, "Org"), EntitySpan(6, 7, "Loc")],
+        [EntitySpan(8, 10, "Peop"), EntitySpan(14, 15, "Org"), EntitySpan(17, 18, "Peop")],
+    ]
+    names = [[doc[e.start : e.end].text for e in s] for s in spans]
+    assert names == [["Ann Lee", "Acme Corp.", "Ohio"], ["Bob Stone", "Initech", "Ann"]]
+    shared = DocFeatures(doc)
+    for entities, sent in zip(spans, sents, strict=True):
+        bounds = (sent.start, sent.end)
+        for h, t, _ in candidates(entities):
+            feats = shared.pair(entities[h], entities[t], entities, bounds)
+            assert feats == pair_features(doc, entities[h], entities[t], entities, bounds)
+    first = pair_features(doc, spans[0][0], spans[0][1], spans[0], (sents[0].start, sents[0].end))
+    assert {"bw=of", "bwo=of|ht", "bm=of", "hw=ann lee", "tw=acme corp.", "l1=<s>"} <= set(first)
+    together = predict_sentences(
+        model.classifier,
+        model.thresholds,
+        doc,
+        [(s, (x.start, x.end)) for s, x in zip(spans, sents, strict=True)],
+    )
+    one_by_one = [
+        predict_relations(model.classifier, model.thresholds, doc, s, (x.start, x.end))
+        for s, x in zip(spans, sents, strict=True)
+    ]
+    assert together == one_by_one
+    assert any(r.label == "Work_For" for r in together[0])
