@@ -312,6 +312,22 @@ def query(query: str, store: Path | None, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@_store_option
+@_errors
+def backup(dest: Path, store: Path | None) -> None:
+    """Copy the store into the new directory DEST, also while `kg serve` runs; restore by
+    serving DEST (--store DEST) or copying it back in place of the stopped store."""
+    from kg.store import GraphStore
+
+    settings = _settings(store=store)
+    with GraphStore(settings.store, read_only=True) as graph_store:
+        graph_store.backup(dest)
+        count = len(graph_store)
+    click.echo(f"Backed up {count} quads from {settings.store} to {dest}.")
+
+
+@cli.command()
 @_store_option
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1; KG_HOST).")
 @click.option("--port", type=int, default=None, help="Port to bind; 0 picks a free one (KG_PORT).")
@@ -357,6 +373,11 @@ def query(query: str, store: Path | None, fmt: str) -> None:
     "--service-allowlist",
     default=None,
     help="Comma-separated endpoint IRIs or prefixes SERVICE may call (KG_SERVICE_ALLOWLIST).",
+)
+@click.option(
+    "--load-allowlist",
+    default=None,
+    help="Comma-separated IRIs or prefixes SPARQL Update LOAD may fetch (KG_LOAD_ALLOWLIST).",
 )
 @click.option("--base-iri", default=None, help="Base of kg's IRIs (KG_BASE_IRI).")
 @_errors

@@ -60,6 +60,17 @@ class Settings:
     max_rows: int = _setting(
         100_000, "KG_MAX_ROWS", "Most rows (or triples) the endpoint returns; more is a 413 error."
     )
+    max_body_bytes: int = _setting(
+        1_000_000,
+        "KG_MAX_BODY_BYTES",
+        "Largest request body the endpoint reads (query, update, Graph Store upload); more is a "
+        "413 error.",
+    )
+    max_query_chars: int = _setting(
+        100_000,
+        "KG_MAX_QUERY_CHARS",
+        "Longest SPARQL query or update text, in characters; more is a 413 (414 on GET) error.",
+    )
     max_running_queries: int = _setting(
         8,
         "KG_MAX_RUNNING_QUERIES",
@@ -79,6 +90,12 @@ class Settings:
         "",
         "KG_SERVICE_ALLOWLIST",
         "Comma-separated IRIs or IRI prefixes SPARQL SERVICE may call; empty refuses SERVICE.",
+    )
+    load_allowlist: str = _setting(
+        "",
+        "KG_LOAD_ALLOWLIST",
+        "Comma-separated http(s) IRIs or IRI prefixes SPARQL Update LOAD may fetch; empty "
+        "refuses LOAD.",
     )
 
     wikidata_url: str = _setting(

@@ -189,6 +189,20 @@ class GraphStore:
         except (OSError, ValueError) as exc:
             raise QueryError(f"update failed: {exc}") from exc
 
+    def backup(self, target: Path) -> None:
+        """Write a consistent copy of the store to the new directory target (hard links where it
+        is on the same file system); open it like any store. Works on a read-only store too.
+
+        Raises:
+            StoreError: target exists, or the copy fails.
+        """
+        if target.exists():
+            raise StoreError(f"{target} already exists; back up into a new directory")
+        try:
+            self._store.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"backup of {self.path} into {target} failed: {exc}") from exc
+
     def named_graphs(self) -> list[str]:
         """IRIs of every named graph, sorted."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -11,6 +11,7 @@ from flask import Flask
 from kg.config import Settings
 from kg.server.errors import register_error_handlers
 from kg.server.gsp import graph_store
+from kg.server.headers import add_security_headers
 from kg.server.pages import pages
 from kg.server.services import Services, services
 from kg.server.sparql import sparql
@@ -27,11 +28,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     """
     settings = settings if settings is not None else Settings.from_env()
     app = Flask("kg")
-    app.config["MAX_CONTENT_LENGTH"] = 1_000_000
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["kg"] = Services.open(settings)
     app.register_blueprint(sparql)
     app.register_blueprint(graph_store)
     app.register_blueprint(void)
     app.register_blueprint(pages)
     register_error_handlers(app)
+    app.after_request(add_security_headers)
     return app
