@@ -316,14 +316,12 @@ def query(query: str, store: Path | None, fmt: str) -> None:
 @_store_option
 @_errors
 def backup(dest: Path, store: Path | None) -> None:
-    """Copy the store into the new directory DEST, also while `kg serve` runs; restore by
-    serving DEST (--store DEST) or copying it back in place of the stopped store."""
-    from kg.store import GraphStore
+    """Copy the store into the new directory DEST (no writer may hold it; a multi-worker
+    `kg serve` may); restore by serving DEST or copying it back in place of the stopped store."""
+    from kg.store import backup_store
 
     settings = _settings(store=store)
-    with GraphStore(settings.store, read_only=True) as graph_store:
-        graph_store.backup(dest)
-        count = len(graph_store)
+    count = backup_store(settings.store, dest)
     click.echo(f"Backed up {count} quads from {settings.store} to {dest}.")
 
 
@@ -373,6 +371,18 @@ def backup(dest: Path, store: Path | None) -> None:
     "--service-allowlist",
     default=None,
     help="Comma-separated endpoint IRIs or prefixes SERVICE may call (KG_SERVICE_ALLOWLIST).",
+)
+@click.option(
+    "--max-body-bytes",
+    type=int,
+    default=None,
+    help="Largest request body read, in bytes (KG_MAX_BODY_BYTES).",
+)
+@click.option(
+    "--max-query-chars",
+    type=int,
+    default=None,
+    help="Longest query or update text, in characters (KG_MAX_QUERY_CHARS).",
 )
 @click.option(
     "--load-allowlist",

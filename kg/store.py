@@ -9,8 +9,11 @@ not transactional.
 
 from __future__ import annotations
 
+import fcntl
 import io
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -22,7 +25,7 @@ from rdflib.term import Node
 from kg.errors import QueryError, StoreError
 from kg.vocab import KG_NAMESPACE
 
-__all__ = ["GraphStore", "QueryResult"]
+__all__ = ["GraphStore", "QueryResult", "backup_store"]
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -189,20 +192,6 @@ class GraphStore:
         except (OSError, ValueError) as exc:
             raise QueryError(f"update failed: {exc}") from exc
 
-    def backup(self, target: Path) -> None:
-        """Write a consistent copy of the store to the new directory target (hard links where it
-        is on the same file system); open it like any store. Works on a read-only store too.
-
-        Raises:
-            StoreError: target exists, or the copy fails.
-        """
-        if target.exists():
-            raise StoreError(f"{target} already exists; back up into a new directory")
-        try:
-            self._store.backup(str(target))
-        except OSError as exc:
-            raise StoreError(f"backup of {self.path} into {target} failed: {exc}") from exc
-
     def named_graphs(self) -> list[str]:
         """IRIs of every named graph, sorted."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -249,6 +238,49 @@ class GraphStore:
         from oxrdflib import OxigraphStore
 
         return Dataset(store=OxigraphStore(store=self._store))
+
+
+def backup_store(source: Path, target: Path) -> int:
+    """Copy the store at source into the new directory target (hard links on the same file
+    system); the number of quads copied. The copy opens like any store.
+
+    Oxigraph reads a store read-only safely only while no process writes it, so the store's
+    writer lock is held during the copy: it fails at once if a writer (a single-worker
+    ``kg serve``, ``kg build``) has the store open, and no writer can open it meanwhile;
+    read-only readers (``kg serve --workers N``) are unaffected.
+
+    Raises:
+        StoreError: no store at source, target exists, a writer holds the store, or the copy
+            fails.
+    """
+    if target.exists():
+        raise StoreError(f"{target} already exists; back up into a new directory")
+    with _writer_lock(source), GraphStore(source, read_only=True) as store:
+        try:
+            store.native.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"backup of {source} into {target} failed: {exc}") from exc
+        return len(store)
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """Hold the store's RocksDB LOCK file (the lock a read-write open takes)."""
+    if not (path / "CURRENT").exists():
+        raise StoreError(f"no kg store at {path}")
+    descriptor = os.open(path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise StoreError(
+                f"the store at {path} is open for writing by another process (a single-worker "
+                "`kg serve` or `kg build`); stop it, or serve it with `--workers 2` or more "
+                "(read-only), then back up"
+            ) from exc
+        yield
+    finally:
+        os.close(descriptor)
 
 
 class _Concatenated(io.RawIOBase):
