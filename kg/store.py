@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import io
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -247,20 +248,32 @@ def backup_store(source: Path, target: Path) -> int:
     Oxigraph reads a store read-only safely only while no process writes it, so the store's
     writer lock is held during the copy: it fails at once if a writer (a single-worker
     ``kg serve``, ``kg build``) has the store open, and no writer can open it meanwhile;
-    read-only readers (``kg serve --workers N``) are unaffected.
+    read-only readers (``kg serve --workers N``) are unaffected. A read-only checkpoint leaves
+    out the write-ahead log (what the last writer wrote but did not compact), so the log files
+    are copied too, and the copy's quads are counted against the store's.
 
     Raises:
         StoreError: no store at source, target exists, a writer holds the store, or the copy
-            fails.
+            fails or is incomplete.
     """
     if target.exists():
         raise StoreError(f"{target} already exists; back up into a new directory")
-    with _writer_lock(source), GraphStore(source, read_only=True) as store:
-        try:
-            store.native.backup(str(target))
-        except OSError as exc:
-            raise StoreError(f"backup of {source} into {target} failed: {exc}") from exc
-        return len(store)
+    with _writer_lock(source):
+        with GraphStore(source, read_only=True) as store:
+            count = len(store)
+            try:
+                store.native.backup(str(target))
+            except OSError as exc:
+                raise StoreError(f"backup of {source} into {target} failed: {exc}") from exc
+        for log in sorted(source.glob("*.log")):
+            if not (target / log.name).exists():
+                shutil.copy2(log, target / log.name)
+    with GraphStore(target, read_only=True) as copy:
+        copied = len(copy)
+    if copied != count:
+        shutil.rmtree(target)
+        raise StoreError(f"the backup of {source} held {copied} of its {count} quads; removed")
+    return count
 
 
 @contextmanager
