@@ -415,7 +415,11 @@ def _serve_waitress(settings: Settings) -> None:
 
     app = create_app(settings)
     server: Any = create_server(
-        app, host=settings.host, port=settings.port, threads=settings.threads
+        app,
+        host=settings.host,
+        port=settings.port,
+        threads=settings.threads,
+        max_request_body_size=settings.max_body_bytes,
     )
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     _announce(f"http://{shown}:{server.effective_port}/")

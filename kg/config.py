@@ -89,13 +89,14 @@ class Settings:
     service_allowlist: str = _setting(
         "",
         "KG_SERVICE_ALLOWLIST",
-        "Comma-separated IRIs or IRI prefixes SPARQL SERVICE may call; empty refuses SERVICE.",
+        "Comma-separated http(s) endpoint IRIs SPARQL SERVICE may call (same scheme, host and "
+        "port; path at or under the entry's); empty refuses SERVICE.",
     )
     load_allowlist: str = _setting(
         "",
         "KG_LOAD_ALLOWLIST",
-        "Comma-separated http(s) IRIs or IRI prefixes SPARQL Update LOAD may fetch; empty "
-        "refuses LOAD.",
+        "Comma-separated http(s) IRIs SPARQL Update LOAD may fetch (matched as "
+        "KG_SERVICE_ALLOWLIST); empty refuses LOAD.",
     )
 
     wikidata_url: str = _setting(
