@@ -524,6 +524,31 @@ def test_more_keywords_than_parsed_services_is_refused() -> None:
         remote_calls("SELECT * WHERE { ?s ?p 1SERVICE <http://x/> { ?a ?b ?c } }", "query")
 
 
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("query", "SELECT * FROM <{u}/from> WHERE {{ ?s ?p ?o }}"),
+        ("query", "SELECT * FROM NAMED <{u}/named> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"),
+        ("query", "DESCRIBE <{u}/describe>"),
+        ("update", "ADD <{u}/add> TO DEFAULT"),
+        ("update", "CREATE SILENT GRAPH <{u}/create>"),
+        ("update", "WITH <{u}/with> INSERT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}"),
+        ("update", "INSERT {{ ?s ?p ?o }} USING <{u}/using> WHERE {{ ?s ?p ?o }}"),
+    ],
+)
+def test_only_service_and_load_reach_the_network(
+    app_client: FlaskClient, recorder: Recorder, kind: str, text: str
+) -> None:
+    """Graph IRIs in FROM, USING, WITH, ADD, CREATE name graphs of the store; nothing is fetched."""
+    response = app_client.post(
+        "/sparql",
+        data={kind: text.format(u=recorder.url)},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status_code in (200, 204)
+    assert recorder.hits == []
+
+
 # --- LOAD ---------------------------------------------------------------------------------------
 
 LOADS = [

@@ -194,3 +194,21 @@ def test_query_page_results_and_initial_query_are_inert(
     for payload in (SCRIPT, IMG, SVG):
         assert payload in cells, payload
     _assert_nothing_ran(page, dialogs)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/entity/" + quote(SCRIPT, safe=""),
+        "/entity/x" + quote(IMG, safe=""),
+        "/?query=" + quote(CLOSE, safe=""),
+        "/?query=" + quote(SCRIPT + IMG, safe=""),
+    ],
+)
+def test_reflected_request_text_is_inert(
+    hostile: Hostile, context_page: tuple[Page, list[str]], path: str
+) -> None:
+    """What a request carries (a path on the not-found page, the query page's ?query=) too."""
+    page, dialogs = context_page
+    page.goto(hostile.url + path)
+    _assert_nothing_ran(page, dialogs)
