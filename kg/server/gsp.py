@@ -22,6 +22,7 @@ from kg.server.auth import check_write_access
 from kg.server.cors import add_cors_headers
 from kg.server.negotiation import Negotiation
 from kg.server.services import Services, services
+from kg.server.xml_entities import check_entity_expansion
 
 __all__ = ["graph_store"]
 
@@ -108,6 +109,7 @@ def parse_body(data: bytes, media_type: str | None, target: Target) -> list[ox.T
     Raises:
         UnsupportedMediaType: no or an unknown Content-Type.
         InputError: the body does not parse, or (TriG, N-Quads) names graphs of its own.
+        RequestEntityTooLarge: an RDF/XML body's entities expand past the body limit.
     """
     fmt = ox.RdfFormat.from_media_type(media_type) if media_type else None
     if fmt is None:
@@ -115,6 +117,8 @@ def parse_body(data: bytes, media_type: str | None, target: Target) -> list[ox.T
             f"cannot read a {media_type or 'body without Content-Type'}; send Turtle, "
             "N-Triples, RDF/XML, JSON-LD, TriG or N-Quads"
         )
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_entity_expansion(data, current_app.config["MAX_CONTENT_LENGTH"])
     base = target.graph or request.base_url
     try:
         quads = list(ox.parse(data, fmt, base_iri=base))

@@ -728,6 +728,74 @@ def test_a_graph_named_like_a_file_is_only_a_name(tmp_path: Path) -> None:
     assert got.text == TURTLE
 
 
+# --- RDF/XML entity expansion -------------------------------------------------------------------
+
+_RDF = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e.example/"'
+
+
+def _rdf_xml(dtd: str, value: str) -> str:
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{dtd}]><rdf:RDF {_RDF}>'
+        f'<rdf:Description rdf:about="http://e.example/s"><e:p>{value}</e:p>'
+        "</rdf:Description></rdf:RDF>"
+    )
+
+
+_LAUGHS = '<!ENTITY l0 "ha">' + "".join(
+    f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
+)
+ENTITY_BODIES = {
+    "billion-laughs": (_rdf_xml(_LAUGHS, "&l9;"), 413),
+    "quadratic": (_rdf_xml(f'<!ENTITY big "{"x" * 10_000}">', "&big;" * 50_000), 413),
+    "cycle": (_rdf_xml('<!ENTITY a "&b;"><!ENTITY b "&a;">', "&a;"), 400),
+    "parameter-entity": (_rdf_xml('<!ENTITY % p "x"><!ENTITY a "%p;">', "&a;"), 400),
+    "single-quoted": (_rdf_xml("<!ENTITY a 'x'>", "&a;"), 400),
+    "external-file": (_rdf_xml('<!ENTITY a SYSTEM "file:///etc/passwd">', "&a;"), 400),
+}
+
+
+@pytest.mark.parametrize("body", list(ENTITY_BODIES))
+def test_rdf_xml_entity_expansion_is_refused(guarded: Served, body: str) -> None:
+    text, status = ENTITY_BODIES[body]
+    assert len(text) < 1_000_000
+    before = quads_digest(guarded)
+    response = httpx.put(
+        f"{guarded.url}/store",
+        params={"graph": "http://e.example/g"},
+        content=text.encode(),
+        headers={"Content-Type": "application/rdf+xml", "Authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
+    assert response.status_code == status, response.text
+    if status == 413:
+        assert "expand to" in response.json()["message"]
+    assert b"root:" not in response.content
+    assert quads_digest(guarded) == before
+
+
+def test_rdf_xml_namespace_entities_still_load(tmp_path: Path) -> None:
+    text = _rdf_xml('<!ENTITY ns "http://e.example/">', "&ns;o").replace(
+        'rdf:about="http://e.example/s"', 'rdf:about="&ns;s"'
+    )
+    served = next(gen := _serve(_seeded(tmp_path / "store"), "--update-token", TOKEN))
+    try:
+        response = httpx.put(
+            f"{served.url}/store",
+            params={"graph": "http://e.example/g"},
+            content=text.encode(),
+            headers={"Content-Type": "application/rdf+xml", "Authorization": f"Bearer {TOKEN}"},
+        )
+        got = httpx.get(
+            f"{served.url}/store",
+            params={"graph": "http://e.example/g"},
+            headers={"Accept": "application/n-triples"},
+        )
+    finally:
+        next(gen, None)
+    assert response.status_code == 201, response.text
+    assert got.text == '<http://e.example/s> <http://e.example/p> "http://e.example/o" .\n'
+
+
 # --- headers on every route ---------------------------------------------------------------------
 
 
