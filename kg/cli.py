@@ -385,6 +385,12 @@ def backup(dest: Path, store: Path | None) -> None:
     help="Longest query or update text, in characters (KG_MAX_QUERY_CHARS).",
 )
 @click.option(
+    "--thread-stack-mb",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stack of each server thread, in MiB (KG_THREAD_STACK_MB).",
+)
+@click.option(
     "--load-allowlist",
     default=None,
     help="Comma-separated IRIs or prefixes SPARQL Update LOAD may fetch (KG_LOAD_ALLOWLIST).",

@@ -71,6 +71,13 @@ class Settings:
         "KG_MAX_QUERY_CHARS",
         "Longest SPARQL query or update text, in characters; more is a 413 (414 on GET) error.",
     )
+    thread_stack_mb: int = _setting(
+        512,
+        "KG_THREAD_STACK_MB",
+        "Stack of each server thread, in MiB (reserved, used as needed): pyoxigraph recurses once "
+        "per nesting level of a query or body, and a deep one would overflow a smaller stack "
+        "and crash the process.",
+    )
     max_running_queries: int = _setting(
         8,
         "KG_MAX_RUNNING_QUERIES",

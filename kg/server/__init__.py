@@ -6,6 +6,8 @@ Run it under waitress (``kg serve`` or ``waitress-serve --call kg.server:create_
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask
 
 from kg.config import Settings
@@ -27,6 +29,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         StoreError: the store cannot be opened.
     """
     settings = settings if settings is not None else Settings.from_env()
+    # Threads started from now on (waitress's, gunicorn's, the query runner's) get this stack.
+    threading.stack_size(settings.thread_stack_mb << 20)
     app = Flask("kg")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["kg"] = Services.open(settings)

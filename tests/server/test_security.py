@@ -26,11 +26,12 @@ from flask.testing import FlaskClient
 
 import kg.server.auth
 from kg.config import Settings
-from kg.errors import QueryError
+from kg.errors import InputError, QueryError
 from kg.server import create_app, services
 from kg.server.allowlist import non_global_address, refusal
 from kg.server.federation import keyword_count, remote_calls
 from kg.server.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
+from kg.server.json_depth import check_json_depth
 from kg.store import GraphStore
 from tests.conftest import _start_server, _stop
 from tests.server import IGNORE_LIVE_SERVER_PIPES
@@ -794,6 +795,86 @@ def test_rdf_xml_namespace_entities_still_load(tmp_path: Path) -> None:
         next(gen, None)
     assert response.status_code == 201, response.text
     assert got.text == '<http://e.example/s> <http://e.example/p> "http://e.example/o" .\n'
+
+
+# --- deep nesting: no query or body crashes the process ---------------------------------------
+
+_ROOM = 99_000  # characters of nesting in a query just under KG_MAX_QUERY_CHARS (100 000)
+DEEP_QUERIES = {
+    "not": "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * _ROOM + "?o) }",
+    "braces": "SELECT * WHERE " + "{" * (_ROOM // 2) + " ?s ?p ?o " + "}" * (_ROOM // 2),
+    "parens": "ASK { FILTER(" + "(" * (_ROOM // 2) + "1" + ")" * (_ROOM // 2) + ") }",
+    "plus": "ASK { FILTER(" + " + ".join(["1"] * (_ROOM // 4)) + " > 0) }",
+    "and": "ASK { FILTER(" + " && ".join(["true"] * (_ROOM // 8)) + ") }",
+    "bind": "SELECT * WHERE { " + " ".join(["BIND(1 AS ?x)"] * (_ROOM // 14)) + " }",
+    "alt-path": "ASK { ?s " + "|".join(["<a:p>"] * (_ROOM // 6)) + " ?o }",
+    "optional": "ASK { " + "OPTIONAL { " * (_ROOM // 12) + "}" * (_ROOM // 12) + " }",
+}
+
+
+def _alive(served: Served) -> bool:
+    return httpx.get(f"{served.url}/health", timeout=30).status_code == 200
+
+
+@pytest.mark.parametrize("query", list(DEEP_QUERIES))
+def test_deeply_nested_query_does_not_crash_the_server(guarded: Served, query: str) -> None:
+    text = DEEP_QUERIES[query]
+    assert 90_000 < len(text) <= 100_000
+    response = httpx.post(f"{guarded.url}/sparql", data={"query": text}, timeout=120)
+    assert response.status_code < 500 or response.status_code == 503
+    assert _alive(guarded)
+
+
+DEEP_WRITES = {
+    "update-collection": Write(
+        "POST",
+        "/sparql",
+        "INSERT DATA { <http://a/s> <http://a/p> " + "( " * 30_000 + "1" + " )" * 30_000 + " }",
+        "application/sparql-update",
+    ),
+    "turtle-blank-nodes": Write(
+        "PUT",
+        "/store?graph=http://deep.example/g",
+        "<http://a/s> <http://a/p> " + "[ <http://a/p> " * 20_000 + "1" + " ]" * 20_000 + " .",
+        "text/turtle",
+    ),
+    "json-ld-objects": Write(
+        "PUT",
+        "/store?graph=http://deep.example/g",
+        '{"@id": "http://a/s", "http://a/p": '
+        + '{"http://a/p": ' * 5_000
+        + "1"
+        + "}" * 5_000
+        + "}",
+        "application/ld+json",
+    ),
+}
+
+
+@pytest.mark.parametrize("write", list(DEEP_WRITES))
+def test_deeply_nested_write_does_not_crash_the_server(guarded: Served, write: str) -> None:
+    response = send(guarded.url, DEEP_WRITES[write], f"Bearer {TOKEN}".encode())
+    assert response.status in (201, 204, 400, 413)
+    assert _alive(guarded)
+
+
+def test_json_ld_nesting_is_capped() -> None:
+    shallow = b'{"a": [' * 100 + b'"{[{["' + b"]}" * 100
+    check_json_depth(shallow)
+    with pytest.raises(InputError, match="deeper than 256"):
+        check_json_depth(b"[" * 257 + b"]" * 257)
+
+
+def test_with_a_small_stack_a_deep_query_would_crash(tmp_path: Path) -> None:
+    """The control: at 8 MiB (a common default thread stack) the same query kills the process,
+    which is why KG_THREAD_STACK_MB is 512."""
+    process, url = _start_server(_seeded(tmp_path / "store"), "--thread-stack-mb", "8")
+    try:
+        with pytest.raises(httpx.TransportError):
+            httpx.post(f"{url}/sparql", data={"query": DEEP_QUERIES["not"]}, timeout=60)
+        assert process.wait(timeout=60) != 0
+    finally:
+        _stop(process)
 
 
 # --- headers on every route ---------------------------------------------------------------------
