@@ -865,6 +865,19 @@ def test_json_ld_nesting_is_capped() -> None:
         check_json_depth(b"[" * 257 + b"]" * 257)
 
 
+def test_deep_query_does_not_crash_a_gunicorn_worker(tmp_path: Path) -> None:
+    served = next(gen := _serve(_seeded(tmp_path / "store"), "--workers", "2", check=False))
+    try:
+        response = httpx.post(
+            f"{served.url}/sparql", data={"query": DEEP_QUERIES["not"]}, timeout=120
+        )
+        alive = _alive(served)
+    finally:
+        next(gen, None)
+    assert response.status_code < 500 or response.status_code == 503
+    assert alive
+
+
 def test_with_a_small_stack_a_deep_query_would_crash(tmp_path: Path) -> None:
     """The control: at 8 MiB (a common default thread stack) the same query kills the process,
     which is why KG_THREAD_STACK_MB is 512."""
