@@ -312,6 +312,20 @@ def query(query: str, store: Path | None, fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+@_store_option
+@_errors
+def backup(dest: Path, store: Path | None) -> None:
+    """Copy the store into the new directory DEST (no writer may hold it; a multi-worker
+    `kg serve` may); restore by serving DEST or copying it back in place of the stopped store."""
+    from kg.store import backup_store
+
+    settings = _settings(store=store)
+    count = backup_store(settings.store, dest)
+    click.echo(f"Backed up {count} quads from {settings.store} to {dest}.")
+
+
+@cli.command()
 @_store_option
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1; KG_HOST).")
 @click.option("--port", type=int, default=None, help="Port to bind; 0 picks a free one (KG_PORT).")
@@ -366,6 +380,29 @@ def query(query: str, store: Path | None, fmt: str) -> None:
     default=None,
     help="Comma-separated endpoint IRIs or prefixes SERVICE may call (KG_SERVICE_ALLOWLIST).",
 )
+@click.option(
+    "--max-body-bytes",
+    type=int,
+    default=None,
+    help="Largest request body read, in bytes (KG_MAX_BODY_BYTES).",
+)
+@click.option(
+    "--max-query-chars",
+    type=int,
+    default=None,
+    help="Longest query or update text, in characters (KG_MAX_QUERY_CHARS).",
+)
+@click.option(
+    "--thread-stack-mb",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stack of each server thread, in MiB (KG_THREAD_STACK_MB).",
+)
+@click.option(
+    "--load-allowlist",
+    default=None,
+    help="Comma-separated IRIs or prefixes SPARQL Update LOAD may fetch (KG_LOAD_ALLOWLIST).",
+)
 @click.option("--base-iri", default=None, help="Base of kg's IRIs (KG_BASE_IRI).")
 @_errors
 def serve(**options: Any) -> None:
@@ -392,7 +429,11 @@ def _serve_waitress(settings: Settings) -> None:
 
     app = create_app(settings)
     server: Any = create_server(
-        app, host=settings.host, port=settings.port, threads=settings.threads
+        app,
+        host=settings.host,
+        port=settings.port,
+        threads=settings.threads,
+        max_request_body_size=settings.max_body_bytes,
     )
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     _announce(f"http://{shown}:{server.effective_port}/")

@@ -60,6 +60,24 @@ class Settings:
     max_rows: int = _setting(
         100_000, "KG_MAX_ROWS", "Most rows (or triples) the endpoint returns; more is a 413 error."
     )
+    max_body_bytes: int = _setting(
+        1_000_000,
+        "KG_MAX_BODY_BYTES",
+        "Largest request body the endpoint reads (query, update, Graph Store upload); more is a "
+        "413 error.",
+    )
+    max_query_chars: int = _setting(
+        100_000,
+        "KG_MAX_QUERY_CHARS",
+        "Longest SPARQL query or update text, in characters; more is a 413 (414 on GET) error.",
+    )
+    thread_stack_mb: int = _setting(
+        512,
+        "KG_THREAD_STACK_MB",
+        "Stack of each server thread, in MiB (reserved, used as needed): pyoxigraph recurses once "
+        "per nesting level of a query or body, and a deep one would overflow a smaller stack "
+        "and crash the process.",
+    )
     max_running_queries: int = _setting(
         8,
         "KG_MAX_RUNNING_QUERIES",
@@ -78,7 +96,14 @@ class Settings:
     service_allowlist: str = _setting(
         "",
         "KG_SERVICE_ALLOWLIST",
-        "Comma-separated IRIs or IRI prefixes SPARQL SERVICE may call; empty refuses SERVICE.",
+        "Comma-separated http(s) endpoint IRIs SPARQL SERVICE may call (same scheme, host and "
+        "port; path at or under the entry's); empty refuses SERVICE.",
+    )
+    load_allowlist: str = _setting(
+        "",
+        "KG_LOAD_ALLOWLIST",
+        "Comma-separated http(s) IRIs SPARQL Update LOAD may fetch (matched as "
+        "KG_SERVICE_ALLOWLIST); empty refuses LOAD.",
     )
 
     wikidata_url: str = _setting(

@@ -9,8 +9,12 @@ not transactional.
 
 from __future__ import annotations
 
+import fcntl
 import io
-from collections.abc import Iterable
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -22,7 +26,7 @@ from rdflib.term import Node
 from kg.errors import QueryError, StoreError
 from kg.vocab import KG_NAMESPACE
 
-__all__ = ["GraphStore", "QueryResult"]
+__all__ = ["GraphStore", "QueryResult", "backup_store"]
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -243,6 +247,61 @@ def _open_error(path: Path, exc: OSError) -> StoreError:
             f"or stop it, or use another --store. ({exc})"
         )
     return StoreError(f"cannot open the store at {path}: {exc}")
+
+
+def backup_store(source: Path, target: Path) -> int:
+    """Copy the store at source into the new directory target (hard links on the same file
+    system); the number of quads copied. The copy opens like any store.
+
+    Oxigraph reads a store read-only safely only while no process writes it, so the store's
+    writer lock is held during the copy: it fails at once if a writer (a single-worker
+    ``kg serve``, ``kg build``) has the store open, and no writer can open it meanwhile;
+    read-only readers (``kg serve --workers N``) are unaffected. A read-only checkpoint leaves
+    out the write-ahead log (what the last writer wrote but did not compact), so the log files
+    are copied too, and the copy's quads are counted against the store's.
+
+    Raises:
+        StoreError: no store at source, target exists, a writer holds the store, or the copy
+            fails or is incomplete.
+    """
+    if target.exists():
+        raise StoreError(f"{target} already exists; back up into a new directory")
+    with _writer_lock(source):
+        with GraphStore(source, read_only=True) as store:
+            count = len(store)
+            try:
+                store.native.backup(str(target))
+            except OSError as exc:
+                raise StoreError(f"backup of {source} into {target} failed: {exc}") from exc
+        for log in sorted(source.glob("*.log")):
+            if not (target / log.name).exists():
+                shutil.copy2(log, target / log.name)
+    with GraphStore(target, read_only=True) as copy:
+        copied = len(copy)
+    if copied != count:
+        shutil.rmtree(target)
+        raise StoreError(f"the backup of {source} held {copied} of its {count} quads; removed")
+    return count
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """Hold the store's RocksDB LOCK file (the lock a read-write open takes)."""
+    if not (path / "CURRENT").exists():
+        raise StoreError(f"no kg store at {path}")
+    descriptor = os.open(path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise StoreError(
+                f"the store at {path} is open for writing by another process (a single-worker "
+                "`kg serve` or `kg build`); stop it, or serve it with `--workers 2` or more "
+                "(read-only), then back up"
+            ) from exc
+        yield
+    finally:
+        os.close(descriptor)
 
 
 class _Concatenated(io.RawIOBase):

@@ -20,8 +20,10 @@ from kg.errors import InputError, NotFound
 from kg.export import prefixes_for
 from kg.server.auth import check_write_access
 from kg.server.cors import add_cors_headers
+from kg.server.json_depth import check_json_depth
 from kg.server.negotiation import Negotiation
 from kg.server.services import Services, services
+from kg.server.xml_entities import check_entity_expansion
 
 __all__ = ["graph_store"]
 
@@ -107,7 +109,9 @@ def parse_body(data: bytes, media_type: str | None, target: Target) -> list[ox.T
 
     Raises:
         UnsupportedMediaType: no or an unknown Content-Type.
-        InputError: the body does not parse, or (TriG, N-Quads) names graphs of its own.
+        InputError: the body does not parse, nests too deeply (JSON-LD), or (TriG, N-Quads)
+            names graphs of its own.
+        RequestEntityTooLarge: an RDF/XML body's entities expand past the body limit.
     """
     fmt = ox.RdfFormat.from_media_type(media_type) if media_type else None
     if fmt is None:
@@ -115,6 +119,10 @@ def parse_body(data: bytes, media_type: str | None, target: Target) -> list[ox.T
             f"cannot read a {media_type or 'body without Content-Type'}; send Turtle, "
             "N-Triples, RDF/XML, JSON-LD, TriG or N-Quads"
         )
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_entity_expansion(data, current_app.config["MAX_CONTENT_LENGTH"])
+    if fmt == ox.RdfFormat.JSON_LD:
+        check_json_depth(data)
     base = target.graph or request.base_url
     try:
         quads = list(ox.parse(data, fmt, base_iri=base))

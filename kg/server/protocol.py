@@ -11,7 +11,7 @@ from typing import Literal
 
 from flask import Request
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge, UnsupportedMediaType
 
 from kg.errors import InputError
 from kg.server.update_dataset import with_using_clauses
@@ -33,13 +33,25 @@ class Operation:
     named_graphs: tuple[str, ...] = ()
 
 
-def read_operation(request: Request) -> Operation | None:
+def read_operation(request: Request, max_chars: int) -> Operation | None:
     """The operation a request carries; None for a bare GET (asking for the description).
 
     Raises:
         InputError: no operation, two of them, or parameters kg does not support.
         UnsupportedMediaType: a POST body kg cannot read.
+        RequestEntityTooLarge, RequestURITooLarge: the text is longer than max_chars.
     """
+    operation = _read(request)
+    if operation is not None and len(operation.text) > max_chars:
+        too_long = RequestURITooLarge if request.method == "GET" else RequestEntityTooLarge
+        raise too_long(
+            f"the SPARQL {operation.kind} has {len(operation.text)} characters, more than the "
+            f"{max_chars} this endpoint reads (KG_MAX_QUERY_CHARS)"
+        )
+    return operation
+
+
+def _read(request: Request) -> Operation | None:
     if request.method == "GET":
         if not request.args:
             return None

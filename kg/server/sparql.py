@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from kg.server.auth import check_write_access
 from kg.server.cors import add_cors_headers
 from kg.server.description import DESCRIPTION_PREFIXES, describe_service
-from kg.server.federation import check_service_targets
+from kg.server.federation import check_remote_calls, check_service_targets
 from kg.server.negotiation import Negotiation
 from kg.server.protocol import Operation, read_operation
 from kg.server.results import Limits, answer_query, write_graph
@@ -25,14 +25,14 @@ sparql = Blueprint("sparql", __name__)
 @sparql.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     """Answer one SPARQL query or update; a bare GET gets the service description."""
-    operation = read_operation(request)
     kg = services(current_app)
+    operation = read_operation(request, kg.settings.max_query_chars)
     if operation is None:
         return _description(kg)
-    check_service_targets(operation.text, operation.kind, kg.settings.service_allowlist)
+    settings = kg.settings
     if operation.kind == "update":
         return _update(kg, operation)
-    settings = kg.settings
+    check_service_targets(operation.text, operation.kind, settings.service_allowlist)
     limits = Limits(settings.max_rows, settings.union_default_graph, settings.base_iri)
     job = partial(answer_query, kg.store, operation, _negotiation(), limits)
     answer = kg.runner.run(job)
@@ -51,6 +51,8 @@ def _response(body: bytes, media_type: str) -> Response:
 
 def _update(kg: Services, operation: Operation) -> Response:
     check_write_access(kg.settings, request.headers.get("Authorization"), "SPARQL Update")
+    allowlists = (kg.settings.service_allowlist, kg.settings.load_allowlist)
+    check_remote_calls(operation.text, operation.kind, *allowlists)
     kg.store.update(operation.text)
     return Response(status=204)
 

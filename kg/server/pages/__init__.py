@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from kg.errors import NotFound
 from kg.export import FORMATS, prefixes_for
 from kg.queries import load_queries
+from kg.server.headers import CONTENT_SECURITY_POLICY
 from kg.server.negotiation import GRAPH_MEDIA, Negotiation
 from kg.server.pages.describe import concise_description, describe_resource, valid_iri
 from kg.server.pages.links import PAGE_KINDS, Linker
@@ -23,7 +24,7 @@ from kg.server.pages.picture import HEIGHT, WIDTH, neighbourhood
 from kg.server.results import write_graph
 from kg.server.services import Services, services
 
-__all__ = ["pages"]
+__all__ = ["CONTENT_SECURITY_POLICY", "pages"]
 
 _SERVER = Path(__file__).resolve().parents[1]
 _HTML = ("text/html", "application/xhtml+xml")
@@ -31,7 +32,6 @@ _RESULT_SUFFIXES = {"json": ".srj", "xml": ".srx", "csv": ".csv", "tsv": ".tsv"}
 _DEFAULT_QUERY = (
     "SELECT ?entity ?type ?label WHERE {\n  ?entity a ?type ; rdfs:label ?label .\n} LIMIT 25\n"
 )
-CONTENT_SECURITY_POLICY = "default-src 'self'"
 
 pages = Blueprint(
     "pages",
@@ -120,7 +120,5 @@ def _wants_html() -> bool:
 
 @pages.after_request
 def _headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
     response.vary.add("Accept")
     return response
