@@ -119,16 +119,24 @@ def run_builds(
 
 
 def report_builds(results: dict[str, list], articles: int, tokens: int) -> None:
-    base = statistics.median(s for s, _ in results["a) nlp.pipe"])
-    b = statistics.median(s for s, _ in results["b) kg build, 1 process"])
+    """A table of the configurations run; ratios only against baselines that ran (--only)."""
+
+    def median(name: str) -> float | None:
+        values = results.get(name)
+        return statistics.median(s for s, _ in values) if values else None
+
+    base, b = median("a) nlp.pipe"), median("b) kg build, 1 process")
     print("\n| configuration | median s | articles/s | tokens/s | vs (a) | vs (b) | peak RSS |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, values in results.items():
         seconds = statistics.median(s for s, _ in values)
         peak = max(p for _, p in values) / 2**20
+        ratio_a = f"{base / seconds:.2f}x" if base else "—"
+        ratio_b = f"{b / seconds:.2f}x" if b else "—"
+        per_token = f"{tokens / seconds:.0f}" if tokens else "—"
         print(
-            f"| {name} | {seconds:.1f} | {articles / seconds:.2f} | {tokens / seconds:.0f} "
-            f"| {base / seconds:.2f}x | {b / seconds:.2f}x | {peak:.0f} MiB |"
+            f"| {name} | {seconds:.1f} | {articles / seconds:.2f} | {per_token} "
+            f"| {ratio_a} | {ratio_b} | {peak:.0f} MiB |"
         )
 
 

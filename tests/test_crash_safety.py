@@ -387,6 +387,10 @@ def _timed_sends(url: str, graph: str, states: dict[str, frozenset[str]]) -> dic
     return lengths
 
 
+# a 6,000-triple graph is over the default body and update-text limits
+LARGE_WRITES = ("--max-body-bytes", "8000000", "--max-query-chars", "8000000")
+
+
 @pytest.mark.server
 def test_server_killed_during_update_keeps_old_or_new_graph(
     v1_copy: Path, versions: tuple[Graphs, Graphs]
@@ -398,7 +402,7 @@ def test_server_killed_during_update_keeps_old_or_new_graph(
     old, _ = versions
     graph = sorted(old)[0]
     states = {t: _large_graph(graph, t, 6_000) for t in ("A", "B")}
-    process, url = _start_server(v1_copy, "--update-token", TOKEN)
+    process, url = _start_server(v1_copy, "--update-token", TOKEN, *LARGE_WRITES)
     try:
         lengths = _timed_sends(url, graph, states)
     finally:
@@ -410,7 +414,7 @@ def test_server_killed_during_update_keeps_old_or_new_graph(
     for method, delay in kills:
         current = next(t for t, triples in states.items() if triples == _one_graph(v1_copy, graph))
         target = "B" if current == "A" else "A"
-        process, url = _start_server(v1_copy, "--update-token", TOKEN)
+        process, url = _start_server(v1_copy, "--update-token", TOKEN, *LARGE_WRITES)
         statuses: list[int] = []
         args = (url, method, graph, states[target], statuses)
         sender = threading.Thread(target=_send, args=args)
@@ -427,7 +431,7 @@ def test_server_killed_during_update_keeps_old_or_new_graph(
         outcomes.append(f"{method}: {'after' if after == states[target] else 'before'}")
         assert store_graphs(v1_copy).keys() == old.keys()
     logger.info("server updates of %s s, kills: %s", lengths, outcomes)
-    process, url = _start_server(v1_copy, "--update-token", TOKEN)
+    process, url = _start_server(v1_copy, "--update-token", TOKEN, *LARGE_WRITES)
     statuses = []
     try:
         _send(url, "gsp", graph, old[graph], statuses)
