@@ -27,20 +27,21 @@ __all__ = [
 ]
 
 _LIMIT = 500
+# Every article graph that mentions an entity repeats its type and label, and the union default
+# graph gives one match per graph: distinct statements come first (a subquery), and only then
+# the names of the other ends, so a page does not grow with (articles x articles).
 _OUTGOING = f"""
 SELECT ?p ?o (MIN(?l) AS ?label) WHERE {{
-  VALUES ?this {{ $this }}
-  ?this ?p ?o .
+  {{ SELECT DISTINCT ?p ?o WHERE {{ $this ?p ?o }} ORDER BY ?p ?o LIMIT {_LIMIT} }}
   OPTIONAL {{ ?o rdfs:label|schema:headline|kg:trigger|kg:quotedText|kg:reasonText ?l }}
-}} GROUP BY ?p ?o ORDER BY ?p ?o LIMIT {_LIMIT}
+}} GROUP BY ?p ?o ORDER BY ?p ?o
 """
 _INCOMING = f"""
 SELECT ?s ?p (MIN(?l) AS ?label) WHERE {{
-  VALUES ?this {{ $this }}
-  ?s ?p ?this .
-  FILTER (?p NOT IN (rdf:subject, rdf:object))
+  {{ SELECT DISTINCT ?s ?p WHERE {{
+      ?s ?p $this FILTER (?p NOT IN (rdf:subject, rdf:object)) }} ORDER BY ?p ?s LIMIT {_LIMIT} }}
   OPTIONAL {{ ?s rdfs:label|schema:headline|kg:trigger|kg:quotedText|kg:reasonText ?l }}
-}} GROUP BY ?s ?p ORDER BY ?p ?s LIMIT {_LIMIT}
+}} GROUP BY ?s ?p ORDER BY ?p ?s
 """
 _EVIDENCE = """
 SELECT DISTINCT ?s ?p ?o ?sentence ?article (MIN(?h) AS ?headline) WHERE {
@@ -164,12 +165,17 @@ def describe_resource(store: GraphStore, iri: str, linker: Linker) -> Resource |
     for statement, predicate in mine:
         values[predicate].append(statement.other)
     names = [t.text for p in _NAMES for t in values[p]]
-    labels = [t.text for t in values[f"{PREFIXES['rdfs']}label"]] or names
+    spellings = sorted(t.text for t in values[f"{PREFIXES['rdfs']}label"])
+    labels = spellings or names
+    label = labels[0] if labels else linker.compact(iri)
+    # Articles may spell one name differently ("Jose"/"José"): the least is the preferred
+    # label, as in queries/; the other spellings join the alternative names.
+    alternatives = [*spellings, *(t.text for t in values[f"{PREFIXES['skos']}altLabel"])]
     return Resource(
         iri=iri,
-        label=labels[0] if labels else linker.compact(iri),
+        label=label,
         types=tuple(values[f"{_RDF}type"]),
-        alt_labels=tuple(t.text for t in values[f"{PREFIXES['skos']}altLabel"]),
+        alt_labels=tuple(dict.fromkeys(a for a in alternatives if a != label)),
         statements=tuple(s for s, p in statements if not (s.outgoing and p in _HEADER)),
     )
 
