@@ -42,7 +42,7 @@ _PICK = {
     "article": """SELECT ?a (COUNT(*) AS ?n) WHERE { ?f prov:wasDerivedFrom ?a }
                   GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT 1""",
     "fact": "SELECT ?f WHERE { ?f rdf:subject $top ; a kg:Fact } ORDER BY ?f LIMIT 1",
-    "event": "SELECT ?v WHERE { ?v a kg:Event ; kg:agent $top } ORDER BY ?v LIMIT 1",
+    "event": "SELECT ?v WHERE { ?v a kg:Event ; kg:agent ?agent } ORDER BY ?v LIMIT 1",
 }
 
 
@@ -64,7 +64,8 @@ def pick_pages(store_path: Path) -> dict[str, str]:
             f"entity, median mentions ({median['n'].value})": median["e"].value,
             "article with most facts": rows(_PICK["article"])[0]["a"].value,
         }
-        for name, key in (("fact (evidence) of the top entity", "fact"), ("event", "event")):
+        named = (("fact (evidence) of the top entity", "fact"), ("event with an agent", "event"))
+        for name, key in named:
             found = rows(_PICK[key].replace("$top", top_iri))
             if found:
                 picked[name] = next(iter(found[0])).value

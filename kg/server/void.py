@@ -3,8 +3,11 @@
 Counts run over every graph (the union), whatever the union default graph setting: triples,
 entities (IRIs under ``KG_BASE_IRI`` that are subjects), distinct subjects and objects, articles
 (named graphs), a class and a property partition, and one ``void:Linkset`` per external domain
-that ``owl:sameAs``/``skos:exactMatch`` point to. The triples are cached per app, keyed on the
-store's size and the URL they were computed for.
+that ``owl:sameAs``/``skos:exactMatch`` point to. void:triples and the property partition count
+the statements of every graph (a triple that two articles state counts twice); distinct
+subjects and objects and the entities of a class count each resource once, however many
+articles mention it. The triples are cached per app, keyed on the store's size and the URL they
+were computed for.
 """
 
 from __future__ import annotations
@@ -38,16 +41,24 @@ _LINK_PREDICATES = (
     "http://www.w3.org/2002/07/owl#sameAs",
     "http://www.w3.org/2004/02/skos/core#exactMatch",
 )
-_TOTALS = """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
+# Every graph, named or default. The union default graph would do, but Oxigraph scans it about
+# ten times slower than GRAPH ?g patterns (20 s against 2 s for a count of 1.5M quads), so these
+# queries run with union=False.
+_ALL = "{ { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
+_TOTALS = f"""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
   (COUNT(DISTINCT ?o) AS ?distinctObjects) (COUNT(DISTINCT ?p) AS ?properties)
-WHERE { ?s ?p ?o }"""
-_ENTITIES = """SELECT (COUNT(DISTINCT ?s) AS ?entities)
-WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?base)) }"""
-_CLASSES = "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key ORDER BY ?key"
-_PROPERTIES = "SELECT ?key (COUNT(*) AS ?n) WHERE { ?s ?key ?o } GROUP BY ?key ORDER BY ?key"
+WHERE {_ALL}"""
+# Distinct subjects first: STR() reads each IRI's text, once per subject rather than per triple
+# (a FILTER here would be pushed down to every triple, hence SUM(IF(...))).
+_ENTITIES = f"""SELECT (SUM(IF(isIRI(?s) && STRSTARTS(STR(?s), ?base), 1, 0)) AS ?entities)
+WHERE {{ SELECT DISTINCT ?s WHERE {_ALL} }}"""
+_CLASSES = """SELECT ?key (COUNT(DISTINCT ?s) AS ?n)
+WHERE { { GRAPH ?g { ?s a ?key } } UNION { ?s a ?key } } GROUP BY ?key ORDER BY ?key"""
+_PROPERTIES = """SELECT ?key (COUNT(*) AS ?n)
+WHERE { { GRAPH ?g { ?s ?key ?o } } UNION { ?s ?key ?o } } GROUP BY ?key ORDER BY ?key"""
 _LINKS = f"""SELECT ?domain ?p (COUNT(*) AS ?n) WHERE {{
   VALUES ?p {{ {" ".join(f"<{p}>" for p in _LINK_PREDICATES)} }}
-  ?s ?p ?o
+  {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ ?s ?p ?o }}
   FILTER(isIRI(?o) && !STRSTARTS(STR(?o), ?base))
   BIND(REPLACE(STR(?o), "^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]*).*$", "$1/") AS ?domain)
 }} GROUP BY ?domain ?p ORDER BY ?domain ?p"""
@@ -86,8 +97,8 @@ def dataset_iri(root: str) -> str:
 
 
 def _select(store: GraphStore, query: str, base: str) -> list[dict[str, Any]]:
-    """Rows of a SELECT over the union of all graphs, with ?base replaced by base (a string)."""
-    result = store.query(query.replace("?base", str(ox.Literal(base))))
+    """Rows of a SELECT over all graphs, with ?base replaced by base (a string)."""
+    result = store.query(query.replace("?base", str(ox.Literal(base))), union=False)
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     return [{n: row[n] for n in names if row[n] is not None} for row in result]

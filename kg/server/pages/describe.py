@@ -52,10 +52,12 @@ SELECT DISTINCT ?s ?p ?o ?sentence ?article (MIN(?h) AS ?headline) WHERE {
   OPTIONAL { ?article schema:headline|schema:identifier ?h }
 } GROUP BY ?s ?p ?o ?sentence ?article ORDER BY ?article ?sentence
 """
+# The IRI is written into the patterns (not bound by VALUES): Oxigraph then looks the facts up
+# by subject instead of scanning every kg:Fact (2 s -> 10 ms on 1.5M quads). The evidence query
+# is the other way round (VALUES is faster there).
 _CBD = """
-CONSTRUCT { ?this ?p ?o . ?fact ?fp ?fo } WHERE {
-  VALUES ?this { $this }
-  { ?this ?p ?o } UNION { ?fact rdf:subject ?this ; a kg:Fact ; ?fp ?fo }
+CONSTRUCT { $this ?p ?o . ?fact ?fp ?fo } WHERE {
+  { $this ?p ?o } UNION { ?fact rdf:subject $this ; a kg:Fact ; ?fp ?fo }
 }
 """
 _RDF = PREFIXES["rdf"]
