@@ -41,24 +41,19 @@ _LINK_PREDICATES = (
     "http://www.w3.org/2002/07/owl#sameAs",
     "http://www.w3.org/2004/02/skos/core#exactMatch",
 )
-# Every graph, named or default. The union default graph would do, but Oxigraph scans it about
-# ten times slower than GRAPH ?g patterns (20 s against 2 s for a count of 1.5M quads), so these
-# queries run with union=False.
-_ALL = "{ { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
-_TOTALS = f"""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
+_TOTALS = """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
   (COUNT(DISTINCT ?o) AS ?distinctObjects) (COUNT(DISTINCT ?p) AS ?properties)
-WHERE {_ALL}"""
-# Distinct subjects first: STR() reads each IRI's text, once per subject rather than per triple
-# (a FILTER here would be pushed down to every triple, hence SUM(IF(...))).
-_ENTITIES = f"""SELECT (SUM(IF(isIRI(?s) && STRSTARTS(STR(?s), ?base), 1, 0)) AS ?entities)
-WHERE {{ SELECT DISTINCT ?s WHERE {_ALL} }}"""
-_CLASSES = """SELECT ?key (COUNT(DISTINCT ?s) AS ?n)
-WHERE { { GRAPH ?g { ?s a ?key } } UNION { ?s a ?key } } GROUP BY ?key ORDER BY ?key"""
-_PROPERTIES = """SELECT ?key (COUNT(*) AS ?n)
-WHERE { { GRAPH ?g { ?s ?key ?o } } UNION { ?s ?key ?o } } GROUP BY ?key ORDER BY ?key"""
+WHERE { ?s ?p ?o }"""
+# Distinct subjects first: STR() reads an IRI's text from the store, so once per subject and not
+# once per triple (a FILTER would be pushed down to every triple, hence SUM(IF(...))). On 1.5M
+# quads: 79 s before, 4-8 s after, on a loaded machine.
+_ENTITIES = """SELECT (SUM(IF(isIRI(?s) && STRSTARTS(STR(?s), ?base), 1, 0)) AS ?entities)
+WHERE { SELECT DISTINCT ?s WHERE { ?s ?p ?o } }"""
+_CLASSES = "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key ORDER BY ?key"
+_PROPERTIES = "SELECT ?key (COUNT(*) AS ?n) WHERE { ?s ?key ?o } GROUP BY ?key ORDER BY ?key"
 _LINKS = f"""SELECT ?domain ?p (COUNT(*) AS ?n) WHERE {{
   VALUES ?p {{ {" ".join(f"<{p}>" for p in _LINK_PREDICATES)} }}
-  {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ ?s ?p ?o }}
+  ?s ?p ?o
   FILTER(isIRI(?o) && !STRSTARTS(STR(?o), ?base))
   BIND(REPLACE(STR(?o), "^([A-Za-z][A-Za-z0-9+.-]*://[^/?#]*).*$", "$1/") AS ?domain)
 }} GROUP BY ?domain ?p ORDER BY ?domain ?p"""
@@ -97,8 +92,8 @@ def dataset_iri(root: str) -> str:
 
 
 def _select(store: GraphStore, query: str, base: str) -> list[dict[str, Any]]:
-    """Rows of a SELECT over all graphs, with ?base replaced by base (a string)."""
-    result = store.query(query.replace("?base", str(ox.Literal(base))), union=False)
+    """Rows of a SELECT over the union of all graphs, with ?base replaced by base (a string)."""
+    result = store.query(query.replace("?base", str(ox.Literal(base))))
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     return [{n: row[n] for n in names if row[n] is not None} for row in result]
