@@ -108,3 +108,20 @@ def test_void_counts_each_entity_once(shared_app: Flask) -> None:
     assert classes[KG.Article] == len(ARTICLES)
     subjects = {str(q.subject) for q in services(shared_app).store.native}
     assert int(graph.value(DATASET, VOID.distinctSubjects)) == len(subjects)  # type: ignore[arg-type]
+
+
+def test_entity_page_caps_sentences_per_statement(
+    shared_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entity many articles name shows a few sentences per statement and how many more."""
+    from kg.server.pages import describe
+
+    monkeypatch.setattr(describe, "EVIDENCE_SHOWN", 3)
+    person = _entity(shared_app, "Jose Alvarez")
+    found = describe_resource(services(shared_app).store, person, Linker(Settings().base_iri, {}))
+    assert found is not None
+    (holds,) = [s for s in found.statements if s.predicate.value == str(KG.holdsPost)]
+    assert (len(holds.evidence), holds.more_evidence) == (3, len(ARTICLES) - 3)
+    path = person.removeprefix(Settings().base_iri)
+    html = shared_app.test_client().get(f"/{path}", headers={"Accept": "text/html"}).text
+    assert f"and {len(ARTICLES) - 3} more sentence<" in html

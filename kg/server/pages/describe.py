@@ -27,6 +27,9 @@ __all__ = [
 ]
 
 _LIMIT = 500
+EVIDENCE_SHOWN = 20
+"""Sentences shown per statement; a statement many articles make (an entity named in thousands
+of articles) says how many more there are instead of listing them all."""
 # Every article graph that mentions an entity repeats its type and label, and the union default
 # graph gives one match per graph: distinct statements come first (a subquery), and only then
 # the names of the other ends, so a page does not grow with (articles x articles).
@@ -88,6 +91,7 @@ class Statement:
     other: Term
     outgoing: bool
     evidence: tuple[Evidence, ...]
+    more_evidence: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,15 +150,21 @@ def _statements(store: GraphStore, iri: str, linker: Linker) -> list[tuple[State
     found = []
     for row in _select(store, _OUTGOING, iri):
         p, o = row["p"], row["o"]
-        proof = tuple(evidence.get((this, str(p), str(o)), ()))
-        statement = Statement(_term(p, None, linker), _term(o, row["label"], linker), True, proof)
+        proof = evidence.get((this, str(p), str(o)), [])
+        statement = _statement(_term(p, None, linker), _term(o, row["label"], linker), True, proof)
         found.append((statement, str(p.value)))
     for row in _select(store, _INCOMING, iri):
         s, p = row["s"], row["p"]
-        proof = tuple(evidence.get((str(s), str(p), this), ()))
-        statement = Statement(_term(p, None, linker), _term(s, row["label"], linker), False, proof)
+        proof = evidence.get((str(s), str(p), this), [])
+        statement = _statement(_term(p, None, linker), _term(s, row["label"], linker), False, proof)
         found.append((statement, str(p.value)))
     return found
+
+
+def _statement(predicate: Term, other: Term, outgoing: bool, proof: list[Evidence]) -> Statement:
+    """A statement with its first EVIDENCE_SHOWN sentences and the number left out."""
+    shown = tuple(proof[:EVIDENCE_SHOWN])
+    return Statement(predicate, other, outgoing, shown, len(proof) - len(shown))
 
 
 def describe_resource(store: GraphStore, iri: str, linker: Linker) -> Resource | None:
