@@ -125,3 +125,14 @@ def test_entity_page_caps_sentences_per_statement(
     path = person.removeprefix(Settings().base_iri)
     html = shared_app.test_client().get(f"/{path}", headers={"Accept": "text/html"}).text
     assert f"and {len(ARTICLES) - 3} more sentence<" in html
+
+
+def test_query_page_example_repeats_no_row(shared_app: Flask) -> None:
+    """The query page's initial query lists distinct entities, not one per article graph."""
+    from kg.server.pages import _DEFAULT_QUERY
+    from kg.vocab import PREFIXES
+
+    store = services(shared_app).store
+    rows = [tuple(row) for row in store.query(_DEFAULT_QUERY, prefixes=PREFIXES)]  # type: ignore[union-attr]
+    assert rows and len(rows) == len(set(rows))
+    assert len({row[0] for row in rows}) >= 3  # person, post, organisation
