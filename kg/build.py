@@ -150,6 +150,9 @@ def build(
 def delete(article_ids: Iterable[str], settings: Settings) -> list[str]:
     """Remove the graphs of the given articles (and so entities no other graph mentions).
 
+    The links (``owl:sameAs``... and their ``kg:Link`` nodes) of entities that no article graph
+    mentions any more leave the links graph in the same call.
+
     Raises:
         NotFound: some ids have no graph; the others are removed all the same.
         StoreError: the store cannot be opened.
@@ -163,10 +166,34 @@ def delete(article_ids: Iterable[str], settings: Settings) -> list[str]:
                 deleted.append(article_id)
             else:
                 missing.append(article_id)
+        if deleted:
+            _drop_orphan_links(store, iri.links_graph_iri(settings.base_iri))
     if missing:
         names = ", ".join(repr(m) for m in missing)
         raise NotFound(f"no article {names} in the store at {settings.store}; removed {deleted}")
     return deleted
+
+
+_ORPHAN_LINKS = """
+PREFIX kg: <https://w3id.org/kg-news/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+DELETE { GRAPH <%(graph)s> { ?entity ?p ?target . ?link ?lp ?lo } }
+WHERE {
+  GRAPH <%(graph)s> {
+    ?link a kg:Link ; rdf:subject ?entity ; rdf:predicate ?p ; rdf:object ?target ; ?lp ?lo
+  }
+  FILTER NOT EXISTS { GRAPH ?g { ?entity kg:mentionedIn ?article } }
+}
+"""
+
+
+def _drop_orphan_links(store: GraphStore, links_graph: str) -> None:
+    """Remove the links of entities that no article graph mentions (after a delete)."""
+    if not store.has_graph(links_graph):
+        return
+    store.update(_ORPHAN_LINKS % {"graph": links_graph})
+    if not store.query(f"ASK {{ GRAPH <{links_graph}> {{ ?s ?p ?o }} }}"):
+        store.drop_graph(links_graph)
 
 
 def _ignore(report: BuildReport) -> None:

@@ -236,3 +236,37 @@ def test_cli_delete_and_unknown_id(tmp_path: Path, nlp: Language, runner: CliRun
     assert result.exit_code == 0 and "Deleted 1 article(s)." in result.output
     result = runner.invoke(cli, ["delete", "a000", "--store", str(settings.store)])
     assert result.exit_code == NotFound.exit_code and "no article 'a000'" in result.output
+
+
+def _links_of(store_path: Path, entity: str) -> list[str]:
+    """Every quad of the links graph that names the entity or one of its kg:Link nodes."""
+    base = Settings().base_iri
+    query = f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{iri.links_graph_iri(base)}> {{
+      {{ <{entity}> ?p ?o BIND(<{entity}> AS ?s) }}
+      UNION {{ ?s <{RDF_SUBJECT}> <{entity}> ; ?p ?o }} }} }}"""
+    with GraphStore(store_path) as store:
+        return [str(row) for row in store.query(query, union=False)]  # type: ignore[union-attr]
+
+
+RDF_SUBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
+
+
+def test_delete_removes_links_of_entities_left_without_evidence(
+    tmp_path: Path, nlp: Language
+) -> None:
+    articles = [
+        {"id": "one", "text": "Acme Corp opened an office in Norway on Friday."},
+        {"id": "two", "text": "Acme Corp opened an office in Japan on Monday."},
+    ]
+    settings = Settings(store=tmp_path / "store")
+    assert build([_corpus(tmp_path / "c.jsonl", articles)], settings, nlp=nlp, link=True).ok
+    (norway,), (japan,) = _entity(settings.store, "Norway"), _entity(settings.store, "Japan")
+    before = _links_of(settings.store, japan)
+    assert _links_of(settings.store, norway) and before
+    assert delete(["one"], settings) == ["one"]
+    assert _links_of(settings.store, norway) == []
+    assert _links_of(settings.store, japan) == before
+    assert delete(["two"], settings) == ["two"]
+    with GraphStore(settings.store) as store:
+        assert store.named_graphs() == []
+    assert _quads(settings.store) == set()

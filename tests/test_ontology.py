@@ -359,8 +359,14 @@ def test_shapes_reject_bad_confidence_and_quote_without_speaker(
         ),
         (
             'rdfs:label "United States"',
+            'rdfs:label ""',
+            "An entity has a non-empty string rdfs:label.",
+        ),
+        (
+            'rdfs:label "United States"',
             'rdfs:label "United States", "USA"',
-            "An entity has exactly one non-empty string rdfs:label.",
+            "The rdfs:label values of an entity are spellings of one name (they differ only in "
+            "case, accents or spacing).",
         ),
     ],
 )

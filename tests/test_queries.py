@@ -174,3 +174,28 @@ def test_queries_do_not_repeat_rows_per_article(tmp_path: Path, nlp: Language) -
         entities = _rows(store, "entities")
     assert len(holders) == len({(r["person"], r["post"]) for r in holders}) == 2
     assert len(entities) == len({r["entity"] for r in entities})
+
+
+def test_spellings_that_normalise_alike_share_one_entity(tmp_path: Path, nlp: Language) -> None:
+    """Two articles spell one name differently (accents): one IRI, one preferred label (the
+    least), the other spelling as an alternative name, and the union still conforms."""
+    import json
+
+    from kg.validation import validate_store
+
+    texts = {
+        "one": "José Álvarez, the chief executive of Acme Corp, said on Monday.",
+        "two": "Jose Alvarez, the chief executive of Acme Corp, resigned on Friday.",
+    }
+    articles = [{"id": key, "text": text} for key, text in texts.items()]
+    source = tmp_path / "two.jsonl"
+    source.write_text("".join(json.dumps(a) + "\n" for a in articles))
+    settings = Settings(store=tmp_path / "store")
+    assert build([source], settings, nlp=nlp).ok
+    with GraphStore(settings.store) as store:
+        people = [r for r in _rows(store, "entities") if r["type"].endswith("#Person")]
+        holders = _rows(store, "who-holds-which-post")
+        report = validate_store(store, settings.base_iri)
+    assert [(r["label"], r["altLabels"]) for r in people] == [("Jose Alvarez", "José Álvarez")]
+    assert [(r["personLabel"], r["orgLabel"]) for r in holders] == [("Jose Alvarez", "Acme Corp")]
+    assert report.conforms, report.text

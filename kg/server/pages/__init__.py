@@ -29,8 +29,12 @@ __all__ = ["CONTENT_SECURITY_POLICY", "pages"]
 _SERVER = Path(__file__).resolve().parents[1]
 _HTML = ("text/html", "application/xhtml+xml")
 _RESULT_SUFFIXES = {"json": ".srj", "xml": ".srx", "csv": ".csv", "tsv": ".tsv"}
+# Type and label from the same graph, distinct: every article graph repeats them, and over the
+# union default graph the 25 rows would otherwise be copies of the first entity.
 _DEFAULT_QUERY = (
-    "SELECT ?entity ?type ?label WHERE {\n  ?entity a ?type ; rdfs:label ?label .\n} LIMIT 25\n"
+    "SELECT DISTINCT ?entity ?type ?label WHERE {\n"
+    "  GRAPH ?g { ?entity a ?type ; rdfs:label ?label }\n"
+    "} LIMIT 25\n"
 )
 
 pages = Blueprint(
