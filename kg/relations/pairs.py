@@ -18,15 +18,25 @@ from kg.relations.features import pair_features
 __all__ = ["candidates", "labelled_features", "predict_relations"]
 
 
-def candidates(entities: Sequence[EntitySpan]) -> list[tuple[int, int, str]]:
-    """(head index, tail index, relation label) for every type-compatible ordered pair."""
+def candidates(
+    entities: Sequence[EntitySpan], max_gap: int | None = None
+) -> list[tuple[int, int, str]]:
+    """(head index, tail index, relation label) for every type-compatible ordered pair; with
+    max_gap, only pairs at most that many tokens apart."""
     found = []
     for i, head in enumerate(entities):
         for j, tail in enumerate(entities):
+            if max_gap is not None and _gap(head, tail) > max_gap:
+                continue
             for label, (htype, ttype) in RELATION_SIGNATURES.items():
                 if i != j and head.label == htype and tail.label == ttype:
                     found.append((i, j, label))
     return found
+
+
+def _gap(a: EntitySpan, b: EntitySpan) -> int:
+    """Tokens between two entity spans (0 when they touch or overlap)."""
+    return max(0, max(a.start, b.start) - min(a.end, b.end))
 
 
 def labelled_features(
@@ -48,9 +58,11 @@ def predict_relations(
     doc: Doc,
     entities: Sequence[EntitySpan],
     bounds: tuple[int, int] | None = None,
+    max_gap: int | None = None,
 ) -> list[Relation]:
-    """Relations whose probability reaches their label's threshold (``bounds``: the sentence)."""
-    pairs = candidates(entities)
+    """Relations whose probability reaches their label's threshold (``bounds``: the sentence;
+    ``max_gap``: pairs further apart, in tokens, are not considered)."""
+    pairs = candidates(entities, max_gap)
     features = [labelled_features(doc, entities, h, t, label, bounds) for h, t, label in pairs]
     found = []
     for (head, tail, label), p in zip(pairs, model.probabilities(features), strict=True):

@@ -22,6 +22,7 @@ from kg.relations import (
 from kg.relations.classifier import LogisticModel, fit_logistic
 from kg.relations.data import read_conll04
 from kg.relations.ner import vote_entities
+from kg.relations.pairs import candidates
 
 
 @pytest.fixture(scope="module")
@@ -254,3 +255,13 @@ def test_read_conll04_rejects_malformed_file(tmp_path: Path) -> None:
     bad.write_text('[{"tokens": ["a"]}]', encoding="utf-8")
     with pytest.raises(InputError, match="cannot read CoNLL04 JSON"):
         read_conll04(bad)
+
+
+def test_issue_fuzz_candidates_skip_pairs_further_than_max_gap() -> None:
+    near, far = EntitySpan(0, 2, "Peop"), EntitySpan(3, 4, "Org")
+    distant = EntitySpan(200, 201, "Org")
+    entities = [near, far, distant]
+    assert (0, 2, "Work_For") in candidates(entities)
+    capped = candidates(entities, max_gap=100)
+    assert (0, 1, "Work_For") in capped
+    assert all(2 not in (head, tail) for head, tail, _ in capped)
