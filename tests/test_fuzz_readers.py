@@ -266,3 +266,15 @@ def test_cli_build_on_fuzzed_file_exits_cleanly(
     assert "Traceback" not in result.output
     for line in result.stderr.splitlines():
         assert line.startswith(("Error: ", "Warning: ")), line
+
+
+def test_issue_fuzz_error_messages_quote_values_briefly(tmp_path: Path) -> None:
+    """Found by hypothesis: an error message quoted the whole offending value (a nested JSON
+    object of a thousand characters as 'published'); messages now quote 80 characters of it."""
+    path = tmp_path / "a.jsonl"
+    lines = [{"text": "ok", "published": {"k": "v" * 5000}}, {"text": "ok", "url": "x" * 5000}]
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    first, second = read_paths([path], Settings(store=tmp_path / "s"))
+    for result in (first, second):
+        assert result.error is not None
+        assert len(str(result.error)) < 300 and "5,0" in str(result.error)

@@ -453,5 +453,14 @@ def _raw_status(url: str, data: bytes) -> int | None:
 @given(data=raw_requests)
 def test_server_survives_malformed_http(fuzz_server: str, data: bytes) -> None:
     status = _raw_status(fuzz_server, data)
+    if status == 501:
+        # RFC 9112, 6.1: a transfer coding the server does not understand gets a 501 (waitress
+        # answers so before kg sees the request). Found by this test; the one 5xx allowed.
+        lines = data.split(b"\r\n\r\n", 1)[0].lower().split(b"\r\n")[1:]
+        codings = [
+            h.split(b":", 1)[1].strip() for h in lines if h.startswith(b"transfer-encoding:")
+        ]
+        assert codings and codings != [b"chunked"], data[:200]
+        return
     assert status is None or status < 500, (status, data[:200])
     assert remote_digest(fuzz_server)[0] > 0  # still answering, store intact
