@@ -187,7 +187,9 @@ class GraphStore:
             self._store.update(sparql)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL update: {exc}") from exc
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RuntimeError) as exc:
+            # RuntimeError: an operation failed while running (DROP of a missing graph, CREATE
+            # of an existing one); the whole update is rolled back.
             raise QueryError(f"update failed: {exc}") from exc
 
     def named_graphs(self) -> list[str]:

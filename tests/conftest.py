@@ -3,6 +3,7 @@ the Flask app and client, a CLI runner, and a live `kg serve` process on a free 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import hypothesis
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -25,6 +27,13 @@ from kg.store import GraphStore
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "mattis-resignation.txt"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+
+# Hypothesis (the fuzz tests): example counts are set per test; no deadline (the pipeline and
+# the store are slow on a shared machine). Under CI=true the examples are derandomized and no
+# example database is kept, so every CI run tries the same inputs.
+hypothesis.settings.register_profile("dev", deadline=None)
+hypothesis.settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+hypothesis.settings.load_profile("ci" if os.environ.get("CI") else "dev")  # noqa: TID251
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,19 @@ from typing import Any
 from kg.errors import InputError
 from kg.model import Article
 
-__all__ = ["check_article", "decode_text", "read_bytes"]
+__all__ = ["brief_repr", "check_article", "decode_text", "read_bytes"]
 
 # Only texts with at least this many words are language-checked: headlines and datelines pass.
 _MIN_WORDS_FOR_LANGUAGE = 12
 _MIN_CONFIDENCE_NOT_ENGLISH = 0.9
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def brief_repr(value: object, limit: int = 80) -> str:
+    """repr(value), cut to about limit characters: error messages quote input, never all of it."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else f"{shown[:limit]}... ({len(shown):,} characters)"
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -67,7 +73,7 @@ def check_article(article: Article, max_bytes: int) -> None:
     if size > max_bytes:
         raise InputError(f"{where}: article text of {size:,} bytes is over {max_bytes:,} bytes")
     if article.url is not None and not _IRI.fullmatch(article.url):
-        raise InputError(f"{where}: url {article.url!r} is not an absolute IRI")
+        raise InputError(f"{where}: url {brief_repr(article.url)} is not an absolute IRI")
     language, confidence = detect_language(article.text)
     if language != "en" and confidence >= _MIN_CONFIDENCE_NOT_ENGLISH:
         raise InputError(

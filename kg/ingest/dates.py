@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from kg.errors import InputError
+from kg.ingest.checks import brief_repr
 
 __all__ = ["parse_published"]
 
@@ -18,7 +19,9 @@ def parse_published(value: object, origin: str) -> date | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise InputError(f"{origin}: 'published' must be an ISO 8601 string, got {value!r}")
+        raise InputError(
+            f"{origin}: 'published' must be an ISO 8601 string, got {brief_repr(value)}"
+        )
     text = value.strip().replace("Z", "+00:00")
     try:
         return datetime.fromisoformat(text).date()
@@ -27,4 +30,6 @@ def parse_published(value: object, origin: str) -> date | None:
     try:
         return date.fromisoformat(text[:10])
     except ValueError as exc:
-        raise InputError(f"{origin}: 'published' is not an ISO 8601 date: {value!r}") from exc
+        raise InputError(
+            f"{origin}: 'published' is not an ISO 8601 date: {brief_repr(value)}"
+        ) from exc

@@ -58,7 +58,7 @@ def _line(raw: bytes, origin: str) -> tuple[str, Article | InputError]:
         line = decode_text(raw, origin)
         return origin, _article(json.loads(line), origin)
     except json.JSONDecodeError as exc:
-        return origin, InputError(f"{origin}: malformed JSON line: {exc.msg} at column {exc.colno}")
+        return origin, InputError(f"{origin}: malformed JSON line: {exc.msg} (column {exc.colno})")
     except InputError as exc:
         return origin, exc
 
@@ -72,6 +72,8 @@ def _article(record: Any, origin: str) -> Article:
     for name in ("id", "title", "url", "source"):
         if record.get(name) is not None and not isinstance(record[name], str | int):
             raise InputError(f"{origin}: {name!r} must be a string")
+    for name in _FIELDS:
+        _check_encodable(record.get(name), name, origin)
     article_id = str(
         record.get("id") or record.get("url") or f"sha256-{stable_hash(text, length=16)}"
     )
@@ -84,6 +86,24 @@ def _article(record: Any, origin: str) -> Article:
         source=_optional(record.get("source")),
         origin=origin,
     )
+
+
+def _check_encodable(value: Any, name: str, origin: str) -> None:
+    """Refuse a string holding an unpaired surrogate escape (``"\\ud800"``): valid JSON, but
+    no UTF-8 text (nothing downstream could encode it).
+
+    Raises:
+        InputError: naming the field and the offset.
+    """
+    if not isinstance(value, str):
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{origin}: {name!r} holds an unpaired surrogate escape at character {exc.start} "
+            "(not Unicode text); fix the JSON line"
+        ) from exc
 
 
 def _optional(value: Any) -> str | None:

@@ -26,15 +26,25 @@ __all__ = ["candidates", "labelled_features", "predict_relations", "predict_sent
 SentenceEntities = tuple[Sequence[EntitySpan], tuple[int, int] | None]
 
 
-def candidates(entities: Sequence[EntitySpan]) -> list[tuple[int, int, str]]:
-    """(head index, tail index, relation label) for every type-compatible ordered pair."""
+def candidates(
+    entities: Sequence[EntitySpan], max_gap: int | None = None
+) -> list[tuple[int, int, str]]:
+    """(head index, tail index, relation label) for every type-compatible ordered pair; with
+    max_gap, only pairs at most that many tokens apart."""
     found = []
     for i, head in enumerate(entities):
         for j, tail in enumerate(entities):
+            if max_gap is not None and _gap(head, tail) > max_gap:
+                continue
             for label, (htype, ttype) in RELATION_SIGNATURES.items():
                 if i != j and head.label == htype and tail.label == ttype:
                     found.append((i, j, label))
     return found
+
+
+def _gap(a: EntitySpan, b: EntitySpan) -> int:
+    """Tokens between two entity spans (0 when they touch or overlap)."""
+    return max(0, max(a.start, b.start) - min(a.end, b.end))
 
 
 def labelled_features(
@@ -56,9 +66,11 @@ def predict_relations(
     doc: Doc,
     entities: Sequence[EntitySpan],
     bounds: tuple[int, int] | None = None,
+    max_gap: int | None = None,
 ) -> list[Relation]:
-    """Relations whose probability reaches their label's threshold (``bounds``: the sentence)."""
-    return predict_sentences(model, thresholds, doc, [(entities, bounds)])[0]
+    """Relations whose probability reaches their label's threshold (``bounds``: the sentence;
+    ``max_gap``: pairs further apart, in tokens, are not considered)."""
+    return predict_sentences(model, thresholds, doc, [(entities, bounds)], max_gap)[0]
 
 
 def predict_sentences(
@@ -66,10 +78,11 @@ def predict_sentences(
     thresholds: Mapping[str, float],
     doc: Doc,
     sentences: Sequence[SentenceEntities],
+    max_gap: int | None = None,
 ) -> list[list[Relation]]:
     """:func:`predict_relations` for each sentence of ``doc``, classified together."""
     features = DocFeatures(doc)
-    pairs = [candidates(entities) for entities, _ in sentences]
+    pairs = [candidates(entities, max_gap) for entities, _ in sentences]
     columns = [
         model.columns(features.pair(entities[h], entities[t], entities, bounds), label)
         for (entities, bounds), found in zip(sentences, pairs, strict=True)

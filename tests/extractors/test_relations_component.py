@@ -20,6 +20,7 @@ from kg.build import build
 from kg.config import Settings
 from kg.errors import InputError
 from kg.extractors.combine import combine_facts
+from kg.extractors.relations import MAX_PAIR_GAP, Argument, classify_sentence
 from kg.model import (
     Article,
     BasedIn,
@@ -34,6 +35,8 @@ from kg.model import (
 )
 from kg.nlp import extract, load_pipeline
 from kg.rdf import article_triples
+from kg.relations import RELATION_TYPES
+from kg.relations.model import load_classifier
 from kg.store import GraphStore
 from kg.vocab import KG
 
@@ -481,3 +484,23 @@ def test_relations_mode_off_and_unknown() -> None:
     assert "kg_relations" not in load_pipeline(Settings(relations="off")).pipe_names
     with pytest.raises(InputError, match="KG_RELATIONS"):
         load_pipeline(Settings(relations="sometimes"))
+
+
+def test_issue_fuzz_long_sentence_pairs_are_capped(nlp: Language) -> None:
+    """Found by fuzzing (a long sentence without punctuation): every entity pair of a sentence
+    was classified, with features over every token between the two, so time grew with the cube
+    of the sentence's length (1,000 words: 30 s). Pairs further apart than MAX_PAIR_GAP tokens
+    are no longer candidates: with every threshold at 0, each candidate is a relation."""
+    filler = " ".join(["and", "then", "the", "board", "met"] * 30)
+    doc = nlp.make_doc(f"Maria Vogel works for Globex {filler} in Berlin")
+    sent = doc[:]
+    person, org = Argument(0, 2, "Person:maria vogel", "Peop"), Argument(4, 5, "Org:globex", "Org")
+    place = Argument(len(doc) - 1, len(doc), "Place:berlin", "Loc")
+    classifier, _ = load_classifier()
+    found = classify_sentence(
+        classifier, dict.fromkeys(RELATION_TYPES, 0.0), sent, [person, org, place]
+    )
+    pairs = {(r.head.key, r.tail.key) for r in found}
+    assert ("Person:maria vogel", "Org:globex") in pairs
+    assert all(place not in (r.head, r.tail) for r in found), pairs
+    assert place.start - org.end > MAX_PAIR_GAP

@@ -303,3 +303,13 @@ def test_doc_features_shared_by_pairs_equal_features_of_each_pair(model: Relatio
     ]
     assert together == one_by_one
     assert any(r.label == "Work_For" for r in together[0])
+
+
+def test_issue_fuzz_candidates_skip_pairs_further_than_max_gap() -> None:
+    near, far = EntitySpan(0, 2, "Peop"), EntitySpan(3, 4, "Org")
+    distant = EntitySpan(200, 201, "Org")
+    entities = [near, far, distant]
+    assert (0, 2, "Work_For") in candidates(entities)
+    capped = candidates(entities, max_gap=100)
+    assert (0, 1, "Work_For") in capped
+    assert all(2 not in (head, tail) for head, tail, _ in capped)
