@@ -18,7 +18,7 @@ EXTRACTOR = "kg_causes"
 _ELABORATION = {"particularly", "especially", "notably", "including", "mainly", "chiefly"}
 _PROTEST_PREPS = {"at", "over", "against"}
 _OVER_EVENTS = {"Resignation", "Dismissal", "Retirement", "Statement", "Withdrawal"}
-_DEPARTURE_VERBS = {"resign", "quit", "retire", "step", "stand", "leave"}
+_PURPOSE_EVENTS = {"Resignation", "Retirement"}
 
 
 def find_causes(doc: Doc, events: list[Event]) -> list[Fact]:
@@ -31,13 +31,21 @@ def find_causes(doc: Doc, events: list[Event]) -> list[Fact]:
             continue
         marker, head, span = found
         event = _event_above(head, by_token)
-        if event is None or (marker == "over" and event.type.value not in _OVER_EVENTS):
+        if event is None or not _marker_fits(marker, event):
             continue
         span = _with_elaboration(span, event, by_token)
         mentions = tuple(dict.fromkeys(k for t in span if (k := entity_at(t)) is not None))
         text = span.text.strip().rstrip(",.;")
         facts.append(Cause(event.key, text, marker, mentions, evidence(span, EXTRACTOR, 0.8)))
     return facts
+
+
+def _marker_fits(marker: str, event: Event) -> bool:
+    """ "over ..." gives reasons to departures and the like; a purpose clause only to
+    departures ("resigned to run for the Senate")."""
+    if marker == "over":
+        return event.type.value in _OVER_EVENTS
+    return marker != "to" or event.type.value in _PURPOSE_EVENTS
 
 
 def _marker(token: Token) -> tuple[str, Token, Span] | None:
@@ -91,7 +99,7 @@ def _purpose(token: Token) -> tuple[str, Token, Span] | None:
     if token.dep_ not in ("advcl", "xcomp") or token.tag_ != "VB":
         return None
     to = next((c for c in token.children if c.dep_ == "aux" and c.lower_ == "to"), None)
-    if to is None or token.head.lemma_.lower() not in _DEPARTURE_VERBS:
+    if to is None:
         return None
     return "to", token.head, token.doc[to.i + 1 : token.right_edge.i + 1]
 

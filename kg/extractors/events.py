@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extractors.lexicon import Lexicon
 from kg.extractors.quotes import Quotation, medium_of
-from kg.extractors.spans import actor_at, entity_at, evidence
+from kg.extractors.spans import actor_at, apposed_person, entity_at, evidence
 from kg.model import EntityType, Event, EventType, Modality, TimeExpr
 
 __all__ = ["EXTRACTOR", "event_modality", "find_events"]
@@ -279,10 +279,7 @@ def _appositive_person(obj: Token) -> str | None:
     key = entity_at(obj)
     if key is not None and not key.startswith(EntityType.POST.value + ":"):
         return None
-    for child in obj.children:
-        if child.dep_ == "appos" and (entity_at(child) or "").startswith("Person:"):
-            return entity_at(child)
-    return None
+    return apposed_person(obj)
 
 
 def _agent_of_noun(trigger: Token) -> str | None:

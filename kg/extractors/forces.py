@@ -43,8 +43,9 @@ def find_forces(
     entities: dict[str, Entity] = {}
     facts: list[Fact] = []
     named: dict[str, str] = {}  # body noun -> the key of the last body named with it
+    nouns = lexicon.force_nouns | lexicon.body_nouns
     for noun in doc:
-        if noun.pos_ != "NOUN" or noun.lower_ not in lexicon.force_nouns | lexicon.body_nouns:
+        if noun.pos_ != "NOUN" or noun.lower_ not in nouns:
             continue
         modifiers, place = _modifiers(noun), _place(noun, tokens)
         if not modifiers and place is None:

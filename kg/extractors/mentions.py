@@ -169,7 +169,7 @@ def _possessors_of_org_titles(
     for title in titles:
         if title.head not in lexicon.org_heads:
             continue
-        span = _possessor(doc, title.start)
+        span = _proper_possessor(doc, title.start)
         if span is None:
             continue
         overlapping = [k for k, m in enumerate(found) if m.start < span[1] and span[0] < m.end]
@@ -182,7 +182,7 @@ def _possessors_of_org_titles(
     return found
 
 
-def _possessor(doc: Doc, title_start: int) -> tuple[int, int] | None:
+def _proper_possessor(doc: Doc, title_start: int) -> tuple[int, int] | None:
     """The proper-noun span before "'s" right before a title, if any."""
     end = title_start - 1
     if end < 1 or doc[end].tag_ != "POS" or doc[end - 1].pos_ != "PROPN":

@@ -9,7 +9,14 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.model import Article, Evidence
 
-__all__ = ["actor_at", "entity_at", "evidence", "register_extensions", "sentence_index"]
+__all__ = [
+    "actor_at",
+    "apposed_person",
+    "entity_at",
+    "evidence",
+    "register_extensions",
+    "sentence_index",
+]
 
 _DOC_EXTENSIONS: dict[str, Any] = {
     "kg_article": None,
@@ -86,6 +93,11 @@ def actor_at(token: Token) -> str | None:
     key = entity_at(token)
     if key is None or not key.startswith("Post:"):
         return key
+    return apposed_person(token)
+
+
+def apposed_person(token: Token) -> str | None:
+    """The person named in apposition with token ("its finance chief, X"), if any."""
     for child in token.children:
         if child.dep_ == "appos" and (entity_at(child) or "").startswith("Person:"):
             return entity_at(child)
