@@ -1,4 +1,4 @@
-"""Corpus build speed: bare nlp.pipe vs `kg build` (1 and 2 processes, Dask), bulk load, SPARQL.
+"""Corpus build speed: bare spaCy, kg's pipeline and `kg build` (1, 2 procs, Dask), bulk, SPARQL.
 
 Usage (by hand; results go to docs/benchmarks.md, section "Corpus build"):
 
@@ -38,6 +38,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402
 
 PY = sys.executable
+BARE = """
+import json, sys, spacy
+from kg.config import Settings
+nlp = spacy.load(Settings().spacy_model)
+texts = (json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8"))
+print(sum(len(doc) for doc in nlp.pipe(texts, batch_size=16)))
+"""
 PIPE = """
 import json, sys, time
 from kg.config import Settings
@@ -82,6 +89,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str, flo
 def configs(corpus_path: Path, work: Path) -> dict[str, list[str]]:
     build = [PY, "-m", "kg", "build", str(corpus_path), "--no-progress", "--store"]
     return {
+        "s) bare spaCy nlp.pipe": [PY, "-c", BARE, str(corpus_path)],
         "a) nlp.pipe": [PY, "-c", PIPE, str(corpus_path)],
         "b) kg build, 1 process": [*build, str(work / "b"), "--processes", "1"],
         "c) kg build, 2 processes": [*build, str(work / "c"), "--processes", "2"],
@@ -97,7 +105,7 @@ def configs(corpus_path: Path, work: Path) -> dict[str, list[str]]:
 
 
 def run_builds(
-    corpus_path: Path, work: Path, runs: int, only: str = "abcd"
+    corpus_path: Path, work: Path, runs: int, only: str = "sabcd"
 ) -> tuple[dict[str, list], int]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # noqa: TID251 - the child's environment
     results: dict[str, list] = {}
@@ -108,9 +116,9 @@ def run_builds(
                 continue
             shutil.rmtree(work / name[0], ignore_errors=True)
             seconds, peak, out, cpu = timed(command, env)
-            if name.startswith("a)"):
+            if name[0] in "sa":
                 tokens = int(out.strip().splitlines()[-1])
-            results.setdefault(name, []).append((seconds, peak))
+            results.setdefault(name, []).append((seconds, peak, cpu))
             print(
                 f"run {run}: {name}: {seconds:.1f} s, CPU {cpu:.1f} s, peak {peak / 2**20:.0f} MiB",
                 flush=True,
@@ -123,21 +131,32 @@ def report_builds(results: dict[str, list], articles: int, tokens: int) -> None:
 
     def median(name: str) -> float | None:
         values = results.get(name)
-        return statistics.median(s for s, _ in values) if values else None
+        return statistics.median(v[0] for v in values) if values else None
 
-    base, b = median("a) nlp.pipe"), median("b) kg build, 1 process")
-    print("\n| configuration | median s | articles/s | tokens/s | vs (a) | vs (b) | peak RSS |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    bare, base, b = (
+        median(n) for n in ("s) bare spaCy nlp.pipe", "a) nlp.pipe", "b) kg build, 1 process")
+    )
+    print(
+        "\n| configuration | median s | median CPU s | articles/s | tokens/s "
+        "| vs (s) | vs (a) | vs (b) | peak RSS |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, values in results.items():
-        seconds = statistics.median(s for s, _ in values)
-        peak = max(p for _, p in values) / 2**20
-        ratio_a = f"{base / seconds:.2f}x" if base else "—"
-        ratio_b = f"{b / seconds:.2f}x" if b else "—"
+        seconds = statistics.median(v[0] for v in values)
+        cpu = statistics.median(v[2] for v in values)
+        peak = max(v[1] for v in values) / 2**20
+        ratios = (f"{r / seconds:.2f}x" if r else "—" for r in (bare, base, b))
         per_token = f"{tokens / seconds:.0f}" if tokens else "—"
         print(
-            f"| {name} | {seconds:.1f} | {articles / seconds:.2f} | {per_token} "
-            f"| {ratio_a} | {ratio_b} | {peak:.0f} MiB |"
+            f"| {name} | {seconds:.1f} | {cpu:.1f} | {articles / seconds:.2f} | {per_token} | "
+            + " | ".join(ratios)
+            + f" | {peak:.0f} MiB |"
         )
+    # Ratios within each run (the machine is shared: a run's configurations ran back to back).
+    for run in range(max(len(v) for v in results.values())):
+        row = {n[0]: v[run][0] for n, v in results.items() if len(v) > run}
+        pairs = [(x, y) for x, y in ("bs", "ba", "cb", "db") if x in row and y in row]
+        print(f"run {run}: " + ", ".join(f"({x})/({y}) {row[y] / row[x]:.2f}x" for x, y in pairs))
 
 
 def shards_of(store_path: Path, target: Path, per_shard: int = 32) -> tuple[list[Path], int]:
@@ -252,7 +271,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-build-bench"))
     parser.add_argument("--oxigraph", default=shutil.which("oxigraph"))
     parser.add_argument("--skip-builds", action="store_true")
-    parser.add_argument("--only", default="abcd", help="configurations to run, e.g. 'bc'")
+    parser.add_argument("--only", default="sabcd", help="configurations to run, e.g. 'bc'")
     parser.add_argument("--query-child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--queries-only", action="store_true")
     parser.add_argument("--builds-only", action="store_true")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "RESOURCE_KINDS",
@@ -50,8 +51,11 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_label(label: str) -> str:
     """Case-, accent- and whitespace-insensitive form of a label, used for keys and merging."""
+    if label.isascii():  # nothing to decompose (most labels)
+        return _SPACES.sub(" ", label).strip().lower()
     decomposed = unicodedata.normalize("NFKD", label)
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", ascii_only.replace("\u2019", "'")).strip().lower()

@@ -61,6 +61,9 @@ class _Context:
     entities: dict[str, URIRef]
     identities: dict[str, str]
     events: dict[str, URIRef] = field(default_factory=dict)
+    proofs: dict[Evidence, list[tuple[URIRef, Node]]] = field(default_factory=dict)
+    """Evidence -> the predicates and objects of its provenance nodes, built once per article."""
+    extractors: dict[str, URIRef] = field(default_factory=dict)
 
 
 def article_triples(
@@ -146,20 +149,34 @@ def _stated(ctx: _Context, s: URIRef, p: URIRef, o: Node, proof: Evidence) -> It
     f = URIRef(
         iri.fact_iri(ctx.base, ctx.article.id, s, p, o.n3(), str(proof.start), str(proof.end))
     )
-    extractor = URIRef(iri.extractor_iri(ctx.base, proof.extractor))
     yield f, RDF.type, KG.Fact
     yield f, RDF.subject, s
     yield f, RDF.predicate, p
     yield f, RDF.object, o
-    yield f, PROV.wasDerivedFrom, ctx.article_iri
-    yield f, KG.sentence, Literal(proof.sentence_text)
-    yield f, KG.sentenceIndex, Literal(proof.sentence)
-    yield f, KG.startOffset, Literal(proof.start)
-    yield f, KG.endOffset, Literal(proof.end)
-    yield f, KG.confidence, Literal(float(proof.confidence), datatype=XSD.double)
-    yield f, KG.extractedBy, extractor
-    yield extractor, RDF.type, KG.Extractor
-    yield extractor, RDFS.label, Literal(proof.extractor)
+    known = ctx.extractors.get(proof.extractor)
+    extractor = known or URIRef(iri.extractor_iri(ctx.base, proof.extractor))
+    provenance = ctx.proofs.get(proof)
+    if provenance is None:  # the same evidence backs several statements: its terms are built once
+        provenance = ctx.proofs[proof] = _provenance(ctx, proof, extractor)
+    for predicate, value in provenance:
+        yield f, predicate, value
+    if known is None:
+        ctx.extractors[proof.extractor] = extractor
+        yield extractor, RDF.type, KG.Extractor
+        yield extractor, RDFS.label, Literal(proof.extractor)
+
+
+def _provenance(ctx: _Context, proof: Evidence, extractor: URIRef) -> list[tuple[URIRef, Node]]:
+    """The predicates and objects of a provenance node."""
+    return [
+        (PROV.wasDerivedFrom, ctx.article_iri),
+        (KG.sentence, Literal(proof.sentence_text)),
+        (KG.sentenceIndex, Literal(proof.sentence)),
+        (KG.startOffset, Literal(proof.start)),
+        (KG.endOffset, Literal(proof.end)),
+        (KG.confidence, Literal(float(proof.confidence), datatype=XSD.double)),
+        (KG.extractedBy, extractor),
+    ]
 
 
 _LINKS: dict[type, tuple[URIRef, str, str]] = {
@@ -365,6 +382,8 @@ def nquads(triples: list[Triple], graph: str | None = None) -> str:
 
 
 def _term(term: Node) -> str:
+    if type(term) is URIRef:  # most terms: checked first, and without isinstance
+        return f"<{term}>"
     if isinstance(term, Literal):
         text = '"' + str(term).translate(_ESCAPES) + '"'
         if term.language:

@@ -1,4 +1,5 @@
-"""Where batches run: in this process, or in worker processes that each load the model once.
+"""Where batches run: in this process (on an extraction thread), or in worker processes that
+each load the model once.
 
 A runner takes batches (:meth:`Runner.submit`) and hands back their results in the order they
 finish (:meth:`Runner.result`); :func:`run_all` keeps at most ``capacity`` batches in flight,
@@ -21,6 +22,7 @@ import queue
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, Protocol
@@ -71,24 +73,37 @@ def run_all(start: Callable[[], Runner], batches: Iterable[Batch]) -> Iterator[B
 
 
 class InlineRunner:
-    """Runs each batch in this process, when its result is asked for."""
+    """Runs batches in this process, on one extraction thread, one batch ahead of the caller.
 
-    capacity = 1
+    While the builder writes a batch's graphs (Oxigraph releases the GIL as it writes) and
+    reads the next articles, the thread extracts the following batch, so on a machine with a
+    spare core the writes cost a one-process build little wall time. There is still one
+    pipeline and one extraction at a time; the thread exists only to overlap that with I/O.
+    """
+
+    capacity = 2
 
     def __init__(self, settings: Settings, nlp: Language | None, shards: Path | None) -> None:
         self._settings, self._nlp, self._shards = settings, nlp, shards
-        self._pending: deque[Batch] = deque()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-extract")
+        self._pending: deque[Future[BatchResult]] = deque()
 
     def submit(self, batch: Batch) -> None:
-        self._pending.append(batch)
+        self._pending.append(self._executor.submit(self._run, batch))
 
     def result(self) -> BatchResult:
-        if self._nlp is None:
-            self._nlp = load_pipeline(self._settings)
-        return run_batch(self._nlp, self._pending.popleft(), self._settings, self._shards)
+        """The oldest submitted batch's result, once done; its error, if it failed."""
+        return self._pending.popleft().result()
 
     def close(self, *, abort: bool = False) -> None:
+        # On abort, a batch already running finishes (a few seconds) before the process exits.
+        self._executor.shutdown(wait=not abort, cancel_futures=True)
         self._pending.clear()
+
+    def _run(self, batch: Batch) -> BatchResult:
+        if self._nlp is None:
+            self._nlp = load_pipeline(self._settings)
+        return run_batch(self._nlp, batch, self._settings, self._shards)
 
 
 class ProcessRunner:

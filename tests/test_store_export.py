@@ -12,6 +12,7 @@ from rdflib.compare import isomorphic
 from kg.errors import QueryError, StoreError
 from kg.export import FORMATS, export, format_named
 from kg.store import GraphStore
+from kg.vocab import KG_NAMESPACE
 
 BASE = "http://kg.example.org/"
 G = "http://kg.example.org/graph/t"
@@ -38,6 +39,49 @@ def test_failed_update_leaves_graph_unchanged(tmp_path: Path) -> None:
             store.replace_graph(G, [(S, P, URIRef("not-an-absolute-iri"))])
         rows = list(store.query(f"SELECT ?o WHERE {{ GRAPH <{G}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
         assert [r["o"].value for r in rows] == ["http://example.org/kept"]
+
+
+def _objects(store: GraphStore, graph: str) -> list[str]:
+    rows = store.query(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} ORDER BY ?o")
+    return [r["o"].value for r in rows]  # type: ignore[union-attr]
+
+
+def test_replace_graph_text_loads_new_graphs_and_replaces_existing_ones(tmp_path: Path) -> None:
+    """What `kg build` writes with: a new graph is loaded, an existing one replaced, not merged
+    (also one that kg did not write, e.g. a Graph Store Protocol PUT)."""
+    line = "<http://example.org/s> <http://example.org/p> <http://example.org/{}> .\n"
+    other = "http://kg.example.org/graph/other"
+    with GraphStore(tmp_path / "s") as store:
+        store.replace_graph_text(G, line.format("a") + line.format("b"))
+        store.update(f"INSERT DATA {{ GRAPH <{other}> {{ <http://x.org/s> <http://x.org/p> 1 }} }}")
+        assert _objects(store, G) == ["http://example.org/a", "http://example.org/b"]
+        store.replace_graph_text(G, line.format("c"))
+        store.replace_graph_text(other, line.format("d"))
+        assert _objects(store, G) == ["http://example.org/c"]
+        assert _objects(store, other) == ["http://example.org/d"]
+
+
+@pytest.mark.parametrize("exists", [False, True], ids=["new graph", "existing graph"])
+def test_failed_graph_text_writes_nothing(tmp_path: Path, exists: bool) -> None:
+    """A bad line anywhere in a graph's text leaves the store as it was, on both write paths."""
+    good = "<http://example.org/s> <http://example.org/p> <http://example.org/{}> .\n"
+    with GraphStore(tmp_path / "s") as store:
+        if exists:
+            store.replace_graph_text(G, good.format("kept"))
+        text = good.format("new") + '<http://example.org/s> <not an iri> "x" .\n'
+        with pytest.raises(StoreError, match=G):
+            store.replace_graph_text(G, text)
+        assert _objects(store, G) == (["http://example.org/kept"] if exists else [])
+        assert store.has_graph(G) is exists
+
+
+def test_content_hash_reads_the_recorded_hash(tmp_path: Path) -> None:
+    hashed = f'<http://kg.example.org/article/t> <{KG_NAMESPACE}contentHash> "abc" .\n'
+    with GraphStore(tmp_path / "s") as store:
+        assert store.content_hash(G) is None
+        store.replace_graph_text(G, hashed)
+        assert store.content_hash(G) == "abc"
+        assert store.content_hash("http://kg.example.org/graph/none") is None
 
 
 def test_malformed_query_raises_query_error(demo_store: GraphStore) -> None:
