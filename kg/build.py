@@ -14,6 +14,9 @@ one before it is dropped; if a build finds it, a bulk build was cut short: the l
 (missing, old or partly loaded) are dropped, and those the input holds are built again.
 docs/reliability/crash-safety.md has the details and the tests.
 
+prune(): after a build, removes the graphs of articles that build did not read (``kg build
+--prune``), as delete() does, so the store mirrors its input.
+
 link_store(): reads the entities of every article graph with their context (the evidence
 sentences and the other entities of the article), links them offline or online, and replaces the
 links graph (``{base}graph/links``) in one transaction; ``build(..., link=True)`` runs it after
@@ -34,7 +37,7 @@ from spacy.language import Language
 from kg import iri
 from kg.batches import BatchResult, batches
 from kg.config import VERSION, Settings
-from kg.errors import LinkError, NotFound
+from kg.errors import KgError, LinkError, NotFound
 from kg.ingest import read_paths
 from kg.linking import GazetteerLinker, LinkContext, Linker, SparqlLinker
 from kg.model import Article, Entity, EntityType, Link
@@ -50,6 +53,7 @@ __all__ = [
     "content_hash",
     "delete",
     "link_store",
+    "prune",
 ]
 
 logger = logging.getLogger(__name__)
@@ -69,6 +73,8 @@ class BuildReport:
     triples: int = 0
     seconds: float = 0.0
     links: LinkReport | None = None
+    articles: dict[str, str] = field(default_factory=dict)
+    """The id and origin of every article read, built or not (what :func:`prune` keeps)."""
 
     @property
     def ok(self) -> bool:
@@ -172,6 +178,31 @@ def delete(article_ids: Iterable[str], settings: Settings) -> list[str]:
         names = ", ".join(repr(m) for m in missing)
         raise NotFound(f"no article {names} in the store at {settings.store}; removed {deleted}")
     return deleted
+
+
+def prune(report: BuildReport, settings: Settings) -> list[str]:
+    """After a build, remove the graphs of articles it did not read, so the store mirrors its
+    input; returns their graph IRIs. Entities and links left without evidence go with them,
+    as with :func:`delete`.
+
+    Raises:
+        KgError: the build failed to read some input: the graphs of its articles cannot be told
+            apart from those of removed articles, so nothing is pruned.
+        StoreError: the store cannot be opened.
+    """
+    if report.failed:
+        raise KgError(
+            f"nothing pruned: {len(report.failed)} input(s) failed, and the graphs of their "
+            "articles cannot be told apart from those of removed articles"
+        )
+    kept = {iri.graph_iri(settings.base_iri, article_id) for article_id in report.articles}
+    with GraphStore(settings.store) as store:
+        pruned = [g for g in store.article_graphs() if g not in kept]
+        for graph in pruned:
+            store.drop_graph(graph)
+        if pruned:
+            _drop_orphan_links(store, iri.links_graph_iri(settings.base_iri))
+    return pruned
 
 
 _ORPHAN_LINKS = """
@@ -302,7 +333,7 @@ def _changed(
     trust: bool = True,
 ) -> Iterator[tuple[Article, str]]:
     """Articles whose graph is missing or outdated (all of them unless trust), with hashes."""
-    seen: dict[str, str] = {}
+    seen = report.articles
     for result in read_paths(paths, settings):
         if result.error is not None or result.article is None:
             report.failed.append((result.origin, str(result.error)))

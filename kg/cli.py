@@ -99,6 +99,12 @@ def cli() -> None:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log each article built on stderr.")
 @click.option("--link", is_flag=True, help="Then link entities to Wikidata (see `kg link`).")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Then remove the graphs of articles not in PATHS (as `kg delete` does), so the store "
+    "mirrors them; refused if any input fails.",
+)
 @_online_options
 @_errors
 def build(
@@ -128,6 +134,23 @@ def build(
     finally:
         signal.signal(signal.SIGTERM, previous)
     _echo_build(report)
+    if flags["prune"]:
+        _prune(report, settings)
+    if not report.ok:
+        sys.exit(InputError.exit_code)
+
+
+def _prune(report: Any, settings: Settings) -> None:
+    from kg.build import prune
+
+    if not report.ok:
+        click.echo(
+            "Warning: nothing pruned: some inputs failed, and the graphs of their articles "
+            "cannot be told apart from those of removed articles.",
+            err=True,
+        )
+        return
+    click.echo(f"Pruned {len(prune(report, settings))} article graph(s) not in the input.")
 
 
 def _echo_build(report: Any) -> None:
@@ -145,8 +168,6 @@ def _echo_build(report: Any) -> None:
     )
     rate = len(report.built) / report.seconds if report.seconds else 0.0
     click.echo(f"Took {report.seconds:.1f} s ({rate:.1f} articles/s).")
-    if not report.ok:
-        sys.exit(InputError.exit_code)
 
 
 def _interrupt(signum: int, frame: Any) -> None:

@@ -202,6 +202,11 @@ class GraphStore:
             # of an existing one); the whole update is rolled back.
             raise QueryError(f"update failed: {exc}") from exc
 
+    def article_graphs(self) -> list[str]:
+        """IRIs of the graphs kg built from articles (those recording a content hash), sorted."""
+        quads = self._store.quads_for_pattern(None, _CONTENT_HASH, None, None)
+        return sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
+
     def named_graphs(self) -> list[str]:
         """IRIs of every named graph, sorted."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from spacy.language import Language
 
 from kg import iri
-from kg.build import BuildReport, build, delete
+from kg.build import BuildReport, build, delete, prune
 from kg.cli import cli
 from kg.config import Settings
-from kg.errors import NotFound
+from kg.errors import InputError, KgError, NotFound
 from kg.store import GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -270,3 +270,58 @@ def test_delete_removes_links_of_entities_left_without_evidence(
     with GraphStore(settings.store) as store:
         assert store.named_graphs() == []
     assert _quads(settings.store) == set()
+
+
+_THREE = [
+    {"id": "one", "text": "Acme Corp opened an office in Japan on Monday."},
+    {"id": "two", "text": "Globex appointed Mary Jones as chairman on Friday."},
+    {"id": "three", "text": "Acme Corp opened an office in Norway on Tuesday."},
+]
+
+
+def test_prune_removes_graphs_of_articles_no_longer_in_the_input(
+    tmp_path: Path, nlp: Language
+) -> None:
+    settings = Settings(store=tmp_path / "store")
+    assert build([_corpus(tmp_path / "all.jsonl", _THREE)], settings, nlp=nlp, link=True).ok
+    (norway,), (japan,) = _entity(settings.store, "Norway"), _entity(settings.store, "Japan")
+    japan_links = _links_of(settings.store, japan)
+    assert _links_of(settings.store, norway) and japan_links
+    report = build([_corpus(tmp_path / "two.jsonl", _THREE[:2])], settings, nlp=nlp)
+    assert len(report.unchanged) == 2 and not report.built
+    assert sorted(report.articles) == ["one", "two"]
+    base = settings.base_iri
+    assert prune(report, settings) == [iri.graph_iri(base, "three")]
+    assert _mentions(settings.store, norway) == 0 and _links_of(settings.store, norway) == []
+    assert _links_of(settings.store, japan) == japan_links
+    with GraphStore(settings.store) as store:
+        graphs = {iri.graph_iri(base, "one"), iri.graph_iri(base, "two")}
+        assert set(store.article_graphs()) == graphs
+        assert set(store.named_graphs()) == graphs | {iri.links_graph_iri(base)}
+    assert prune(report, settings) == []
+
+
+def test_prune_touches_nothing_when_an_input_failed(
+    tmp_path: Path, nlp: Language, runner: CliRunner
+) -> None:
+    settings = Settings(store=tmp_path / "store")
+    assert build([_corpus(tmp_path / "all.jsonl", _THREE)], settings, nlp=nlp).ok
+    before = _quads(settings.store)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    two = _corpus(tmp_path / "two.jsonl", _THREE[:2])
+    report = build([two, empty], settings, nlp=nlp)
+    assert report.failed
+    with pytest.raises(KgError, match="nothing pruned"):
+        prune(report, settings)
+    assert _quads(settings.store) == before
+    store = str(settings.store)
+    result = runner.invoke(cli, ["build", str(two), str(empty), "--prune", "--store", store])
+    assert result.exit_code == InputError.exit_code
+    assert "Warning: nothing pruned" in result.output and "Pruned" not in result.output
+    assert _quads(settings.store) == before
+    result = runner.invoke(cli, ["build", str(two), "--prune", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert "Pruned 1 article graph(s) not in the input." in result.output
+    with GraphStore(settings.store) as opened:
+        assert iri.graph_iri(settings.base_iri, "three") not in opened.article_graphs()
