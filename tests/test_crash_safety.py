@@ -350,6 +350,26 @@ def test_store_write_killed_midway_keeps_old_or_new_graph(tmp_path: Path) -> Non
     logger.info("store write of %.2f s, kills: %s", length, outcomes)
 
 
+def test_new_graph_write_killed_midway_leaves_no_graph_or_all_of_it(tmp_path: Path) -> None:
+    """A graph the store does not hold yet is loaded as N-Triples (not a SPARQL update): a
+    SIGKILL during that load leaves no trace of it or the whole of it, never a part."""
+    store, body = tmp_path / "store", tmp_path / "b.nt"
+    timed = "https://example.org/graph/timed"
+    body.write_text(ntriples(_large_graph(timed, "A", 6_000)))
+    length = _write_in_child(store, timed, body, None)
+    outcomes = []
+    for n, delay in enumerate(_spread(random.Random(SEED + 4), 4, 1.5 * length)):
+        graph = f"https://example.org/graph/new{n}"
+        full = _large_graph(graph, "A", 6_000)
+        body.write_text(ntriples(full))
+        _write_in_child(store, graph, body, delay)
+        after = _one_graph(store, graph)
+        assert after in (frozenset(), full)
+        outcomes.append("after" if after else "before")
+    assert _one_graph(store, timed) == _large_graph(timed, "A", 6_000)
+    logger.info("new graph load of %.2f s, kills: %s", length, outcomes)
+
+
 def _send(
     url: str, method: str, graph: str, triples: frozenset[str], statuses: list[int] | None = None
 ) -> None:
