@@ -96,8 +96,9 @@ class InlineRunner:
         return self._pending.popleft().result()
 
     def close(self, *, abort: bool = False) -> None:
-        # On abort, a batch already running finishes (a few seconds) before the process exits.
-        self._executor.shutdown(wait=not abort, cancel_futures=True)
+        # Batches not started are dropped; one already running is waited for (a few seconds),
+        # so no thread goes on using the pipeline (which may be the caller's) after a build.
+        self._executor.shutdown(wait=True, cancel_futures=True)
         self._pending.clear()
 
     def _run(self, batch: Batch) -> BatchResult:

@@ -6,11 +6,15 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from spacy.language import Language
 
 from kg import iri
+from kg.batches import Batch
 from kg.build import build
 from kg.config import Settings
+from kg.model import Article
+from kg.runners import InlineRunner
 from kg.store import GraphStore
 
 ARTICLES = [
@@ -139,3 +143,25 @@ def test_entities_shared_across_articles_with_their_identity_key(
         (iri.entity_iri(settings.base_iri, "Person", "Olaf Scholz"), "Person|olaf scholz")
     }
     assert len(graphs) == 2
+
+
+def test_one_process_runner_returns_batches_in_order_and_raises_their_errors(
+    tmp_path: Path, settings: Settings, nlp: Language
+) -> None:
+    """The one-process runner extracts on a thread, a batch ahead: results come back in the
+    order submitted, and a batch that fails raises in the caller, not in the thread."""
+    articles = [
+        Article(id=f"n{i}", text=f"Acme Corp hired Ann Lee in {2000 + i}.") for i in range(3)
+    ]
+    jobs = [(a, f"hash{i}") for i, a in enumerate(articles)]
+    runner = InlineRunner(settings, nlp, None)
+    for number, job in enumerate(jobs):
+        runner.submit(Batch(number, (job,)))
+    graphs = [runner.result().graphs[0].graph for _ in jobs]
+    assert graphs == [iri.graph_iri(settings.base_iri, a.id) for a in articles]
+    runner.close()
+    broken = InlineRunner(settings, nlp, tmp_path / "no such folder")  # its shard cannot be written
+    broken.submit(Batch(0, (jobs[0],)))
+    with pytest.raises(FileNotFoundError):
+        broken.result()
+    broken.close(abort=True)
