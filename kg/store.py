@@ -45,6 +45,10 @@ class GraphStore:
             StoreError: the directory is locked by another process or holds no store.
         """
         self.path = path
+        self.generation = 0
+        """Writes made through this handle so far: a cache key for what is computed from the
+        content (VoID). Nothing else changes the store while it is open: a writable store holds
+        the writer lock, and a read-only one does not see later writes."""
         try:
             if read_only:
                 if not (path / "CURRENT").exists():
@@ -94,6 +98,7 @@ class GraphStore:
         update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
         update += "\n".join(lines) + "\n} }"
         try:
+            self.generation += 1
             self._store.update(update)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"writing graph <{graph}> failed: {exc}") from exc
@@ -116,6 +121,7 @@ class GraphStore:
         data = body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}"
         steps.append(f"INSERT DATA {{\n{data}\n}}")
         try:
+            self.generation += 1
             self._store.update(" ;\n".join(steps))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"writing graph <{graph or 'default'}> failed: {exc}") from exc
@@ -130,6 +136,7 @@ class GraphStore:
             StoreError: the update failed; the graph is left as it was.
         """
         name = ox.NamedNode(graph)
+        self.generation += 1
         try:
             if not self._store.contains_named_graph(name):
                 self._store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
@@ -152,6 +159,7 @@ class GraphStore:
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph."""
+        self.generation += 1
         self._store.update(f"DROP SILENT GRAPH <{graph}>")
 
     def has_graph(self, graph: str) -> bool:
@@ -169,6 +177,7 @@ class GraphStore:
         """
         with io.BufferedReader(_Concatenated(shards), buffer_size=1 << 20) as stream:
             try:
+                self.generation += 1
                 self._store.bulk_load(stream, ox.RdfFormat.N_QUADS)
                 self._store.optimize()
             except (OSError, SyntaxError, ValueError) as exc:
@@ -194,6 +203,7 @@ class GraphStore:
             QueryError: the update does not parse or cannot be applied.
         """
         try:
+            self.generation += 1
             self._store.update(sparql)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL update: {exc}") from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
@@ -154,3 +155,27 @@ def test_resource_prefixes_never_shadow_vocabulary_prefixes() -> None:
     from kg.vocab import PREFIXES
 
     assert not set(resource_prefixes(BASE)) & set(PREFIXES)
+
+
+def test_every_write_moves_the_generation(tmp_path: Path) -> None:
+    """The key of what is cached from the content (VoID): each kind of write moves it."""
+    line = "<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
+    shard = tmp_path / "shard.nq"
+    shard.write_text(line.replace(" .\n", f" <{G}> .\n"))
+    triple = ox.Triple(ox.NamedNode(str(S)), ox.NamedNode(str(P)), ox.Literal("x"))
+    with GraphStore(tmp_path / "s") as store:
+        writes = [
+            lambda: store.replace_graph_text(G, line),  # a new graph
+            lambda: store.replace_graph_text(G, line),  # an existing one
+            lambda: store.replace_graph(G, [(S, P, URIRef("http://example.org/x"))]),
+            lambda: store.write_triples(G, [triple], replace=True),
+            lambda: store.update(f"INSERT DATA {{ GRAPH <{G}> {{ {line} }} }}"),
+            lambda: store.drop_graph(G),
+            lambda: store.bulk_load([shard]),
+        ]
+        generations = [store.generation]
+        for write in writes:
+            write()
+            generations.append(store.generation)
+        assert generations == sorted(set(generations)) and len(generations) == len(writes) + 1
+        assert store.query(f"ASK {{ GRAPH <{G}> {{ ?s ?p ?o }} }}")

@@ -6,8 +6,9 @@ entities (IRIs under ``KG_BASE_IRI`` that are subjects), distinct subjects and o
 that ``owl:sameAs``/``skos:exactMatch`` point to. void:triples and the property partition count
 the statements of every graph (a triple that two articles state counts twice); distinct
 subjects and objects and the entities of a class count each resource once, however many
-articles mention it. The triples are cached per app, keyed on the store's size and the URL they
-were computed for.
+articles mention it. The triples are cached per app, keyed on the store's write generation (the
+writes made through the app's store handle; nothing else can change the store while it is open)
+and the URL they were computed for.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ void = Blueprint("void", __name__)
 
 @dataclass
 class VoidCache:
-    """The last description computed by one app, keyed on store size and dataset IRI."""
+    """The last description computed by one app, keyed on store generation and dataset IRI."""
 
     key: tuple[int, str] | None = None
     triples: list[ox.Triple] = field(default_factory=list)
@@ -197,7 +198,7 @@ def void_description() -> Response:
     root, cache = request.url_root, _cache(current_app)
 
     def compute(cancelled: threading.Event) -> list[ox.Triple]:
-        key = (len(kg.store), root)
+        key = (kg.store.generation, root)  # not len(store): Oxigraph counts every quad
         return cache.get(key, lambda: describe_dataset(kg.store, kg.settings, root))
 
     triples = kg.runner.run(compute)
