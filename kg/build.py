@@ -37,7 +37,7 @@ from spacy.language import Language
 from kg import iri
 from kg.batches import BatchResult, batches
 from kg.config import VERSION, Settings
-from kg.errors import KgError, LinkError, NotFound
+from kg.errors import InputError, LinkError, NotFound
 from kg.ingest import read_paths
 from kg.linking import GazetteerLinker, LinkContext, Linker, SparqlLinker
 from kg.model import Article, Entity, EntityType, Link
@@ -186,12 +186,12 @@ def prune(report: BuildReport, settings: Settings) -> list[str]:
     as with :func:`delete`.
 
     Raises:
-        KgError: the build failed to read some input: the graphs of its articles cannot be told
-            apart from those of removed articles, so nothing is pruned.
+        InputError: the build failed to read some input: the graphs of its articles cannot be
+            told apart from those of removed articles, so nothing is pruned.
         StoreError: the store cannot be opened.
     """
     if report.failed:
-        raise KgError(
+        raise InputError(
             f"nothing pruned: {len(report.failed)} input(s) failed, and the graphs of their "
             "articles cannot be told apart from those of removed articles"
         )

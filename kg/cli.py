@@ -143,14 +143,12 @@ def build(
 def _prune(report: Any, settings: Settings) -> None:
     from kg.build import prune
 
-    if not report.ok:
-        click.echo(
-            "Warning: nothing pruned: some inputs failed, and the graphs of their articles "
-            "cannot be told apart from those of removed articles.",
-            err=True,
-        )
+    try:
+        pruned = prune(report, settings)
+    except InputError as exc:  # some input failed: reported above, and the build's exit says so
+        click.echo(f"Warning: {exc}.", err=True)
         return
-    click.echo(f"Pruned {len(prune(report, settings))} article graph(s) not in the input.")
+    click.echo(f"Pruned {len(pruned)} article graph(s) not in the input.")
 
 
 def _echo_build(report: Any) -> None:

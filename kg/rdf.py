@@ -63,7 +63,8 @@ class _Context:
     events: dict[str, URIRef] = field(default_factory=dict)
     proofs: dict[Evidence, list[tuple[URIRef, Node]]] = field(default_factory=dict)
     """Evidence -> the predicates and objects of its provenance nodes, built once per article."""
-    extractors: dict[str, URIRef] = field(default_factory=dict)
+    extractors: set[str] = field(default_factory=set)
+    """Extractors whose type and label the graph already states."""
 
 
 def article_triples(
@@ -153,21 +154,21 @@ def _stated(ctx: _Context, s: URIRef, p: URIRef, o: Node, proof: Evidence) -> It
     yield f, RDF.subject, s
     yield f, RDF.predicate, p
     yield f, RDF.object, o
-    known = ctx.extractors.get(proof.extractor)
-    extractor = known or URIRef(iri.extractor_iri(ctx.base, proof.extractor))
     provenance = ctx.proofs.get(proof)
     if provenance is None:  # the same evidence backs several statements: its terms are built once
-        provenance = ctx.proofs[proof] = _provenance(ctx, proof, extractor)
+        provenance = ctx.proofs[proof] = _provenance(ctx, proof)
     for predicate, value in provenance:
         yield f, predicate, value
-    if known is None:
-        ctx.extractors[proof.extractor] = extractor
+    if proof.extractor not in ctx.extractors:
+        ctx.extractors.add(proof.extractor)
+        extractor = URIRef(iri.extractor_iri(ctx.base, proof.extractor))
         yield extractor, RDF.type, KG.Extractor
         yield extractor, RDFS.label, Literal(proof.extractor)
 
 
-def _provenance(ctx: _Context, proof: Evidence, extractor: URIRef) -> list[tuple[URIRef, Node]]:
+def _provenance(ctx: _Context, proof: Evidence) -> list[tuple[URIRef, Node]]:
     """The predicates and objects of a provenance node."""
+    extractor = URIRef(iri.extractor_iri(ctx.base, proof.extractor))
     return [
         (PROV.wasDerivedFrom, ctx.article_iri),
         (KG.sentence, Literal(proof.sentence_text)),
