@@ -186,14 +186,19 @@ def prune(report: BuildReport, settings: Settings) -> list[str]:
     as with :func:`delete`.
 
     Raises:
-        InputError: the build failed to read some input: the graphs of its articles cannot be
-            told apart from those of removed articles, so nothing is pruned.
+        InputError: the build failed to read some input (the graphs of its articles cannot be
+            told apart from those of removed articles), or read no article at all (a wrong
+            path would empty the store; ``kg delete`` does that on purpose): nothing is pruned.
         StoreError: the store cannot be opened.
     """
     if report.failed:
         raise InputError(
             f"nothing pruned: {len(report.failed)} input(s) failed, and the graphs of their "
             "articles cannot be told apart from those of removed articles"
+        )
+    if not report.articles:
+        raise InputError(
+            "nothing pruned: the input held no article, and pruning would empty the store"
         )
     kept = {iri.graph_iri(settings.base_iri, article_id) for article_id in report.articles}
     with GraphStore(settings.store) as store:

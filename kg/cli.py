@@ -145,9 +145,9 @@ def _prune(report: Any, settings: Settings) -> None:
 
     try:
         pruned = prune(report, settings)
-    except InputError as exc:  # some input failed: reported above, and the build's exit says so
+    except InputError as exc:  # the build itself is done: a warning, then a non-zero exit
         click.echo(f"Warning: {exc}.", err=True)
-        return
+        sys.exit(InputError.exit_code)
     click.echo(f"Pruned {len(pruned)} article graph(s) not in the input.")
 
 

@@ -320,6 +320,12 @@ def test_prune_touches_nothing_when_an_input_failed(
     assert result.exit_code == InputError.exit_code
     assert "Warning: nothing pruned" in result.output and "Pruned" not in result.output
     assert _quads(settings.store) == before
+    nothing = tmp_path / "empty folder"
+    nothing.mkdir()
+    result = runner.invoke(cli, ["build", str(nothing), "--prune", "--store", store])
+    assert result.exit_code == InputError.exit_code
+    assert "the input held no article" in result.output and "Pruned" not in result.output
+    assert _quads(settings.store) == before
     result = runner.invoke(cli, ["build", str(two), "--prune", "--store", store])
     assert result.exit_code == 0, result.output
     assert "Pruned 1 article graph(s) not in the input." in result.output
