@@ -23,7 +23,12 @@ from kg.relations.classifier import LogisticModel, fit_logistic
 from kg.relations.data import read_conll04
 from kg.relations.features import DocFeatures, pair_features
 from kg.relations.ner import vote_entities
-from kg.relations.pairs import candidates, predict_relations, predict_sentences
+from kg.relations.pairs import (
+    candidates,
+    labelled_features,
+    predict_relations,
+    predict_sentences,
+)
 
 
 @pytest.fixture(scope="module")
@@ -303,6 +308,12 @@ def test_doc_features_shared_by_pairs_equal_features_of_each_pair(model: Relatio
     ]
     assert together == one_by_one
     assert any(r.label == "Work_For" for r in together[0])
+    for (entities, sent), kept in zip(zip(spans, sents, strict=True), together, strict=True):
+        for r in kept:
+            feats = labelled_features(
+                doc, entities, r.head, r.tail, r.label, (sent.start, sent.end)
+            )
+            assert r.score == model.classifier.probability(feats)
 
 
 def test_issue_fuzz_candidates_skip_pairs_further_than_max_gap() -> None:
