@@ -7,8 +7,10 @@ the entities it mentions, and attached to the event whose trigger governs the ma
 
 from __future__ import annotations
 
+from spacy.attrs import DEP, LEMMA, LOWER
 from spacy.tokens import Doc, Span, Token
 
+from kg.extractors.scan import positions
 from kg.extractors.spans import entity_at, evidence
 from kg.model import Cause, Event, Fact
 
@@ -19,14 +21,15 @@ _ELABORATION = {"particularly", "especially", "notably", "including", "mainly", 
 _PROTEST_PREPS = {"at", "over", "against"}
 _OVER_EVENTS = {"Resignation", "Dismissal", "Retirement", "Statement", "Withdrawal"}
 _PURPOSE_EVENTS = {"Resignation", "Retirement"}
+_MARKER_WORDS = frozenset({"because", "due", "owing", "protest", "over", "for", "after"})
 
 
 def find_causes(doc: Doc, events: list[Event]) -> list[Fact]:
     """A Cause for each reason marker governed by an event trigger."""
     by_token = {e.evidence.start: e for e in events}
     facts: list[Fact] = []
-    for token in doc:
-        found = _marker(token)
+    for i in _candidates(doc):
+        found = _marker(doc[i])
         if found is None:
             continue
         marker, head, span = found
@@ -38,6 +41,15 @@ def find_causes(doc: Doc, events: list[Event]) -> list[Fact]:
         text = span.text.strip().rstrip(",.;")
         facts.append(Cause(event.key, text, marker, mentions, evidence(span, EXTRACTOR, 0.8)))
     return facts
+
+
+def _candidates(doc: Doc) -> list[int]:
+    """Positions of the only tokens :func:`_marker` can take: its marker words, "cite", and
+    the clauses a purpose can be."""
+    words = positions(doc, LOWER, _MARKER_WORDS)
+    cited = positions(doc, LEMMA, ["cite"])
+    clauses = positions(doc, DEP, ["advcl", "xcomp"])
+    return sorted({*words, *cited, *clauses})
 
 
 def _marker_fits(marker: str, event: Event) -> bool:

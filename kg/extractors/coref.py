@@ -7,14 +7,17 @@ two sentences. Anything else stays unresolved.
 
 from __future__ import annotations
 
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from kg.extractors.posts import Holder
+from kg.extractors.scan import positions
+from kg.extractors.spans import sentence_at, sentence_starts
 from kg.extractors.titles import Title
 
 __all__ = ["resolve_organisations", "resolve_references"]
 
-_PRONOUNS = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
+_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 _DETERMINERS = {"the", "this", "that"}
 _WINDOW_SENTENCES = 2
 
@@ -30,9 +33,11 @@ def resolve_references(
     description_at = {t.end - 1: t for t in titles if _is_description(doc, t)}
     resolved: dict[int, str] = {}
     recent: list[tuple[int, str]] = []
-    sentence_of = {t.i: n for n, s in enumerate(doc.sents) for t in s}
-    for token in doc:
-        key = tokens.get(token.i) or _resolve(token, description_at, by_title, recent, sentence_of)
+    starts = sentence_starts(doc)
+    # Only names, descriptions and pronouns can be resolved: the other tokens are skipped.
+    for i in sorted({*tokens, *description_at, *positions(doc, LOWER, _PRONOUNS)}):
+        token = doc[i]
+        key = tokens.get(token.i) or _resolve(token, description_at, by_title, recent, starts)
         if key is None:
             continue
         if token.i not in tokens:
@@ -59,7 +64,7 @@ def _resolve(
     description_at: dict[int, Title],
     by_title: dict[str, set[str]],
     recent: list[tuple[int, str]],
-    sentence_of: dict[int, int],
+    starts: list[int],
 ) -> str | None:
     if token.i in description_at:
         title = description_at[token.i]
@@ -67,7 +72,8 @@ def _resolve(
         return next(iter(people)) if len(people) == 1 else None
     if token.lower_ in _PRONOUNS and recent:
         index, key = recent[-1]
-        if sentence_of[token.i] - sentence_of[index] <= _WINDOW_SENTENCES:
+        apart = sentence_at(starts, token.i) - sentence_at(starts, index)
+        if apart <= _WINDOW_SENTENCES:
             return key
     return None
 
@@ -80,8 +86,10 @@ def resolve_organisations(
     resolved: dict[int, str] = {}
     recent: tuple[int, str] | None = None
     seen: set[str] = set()
-    sentence_of = {t.i: n for n, s in enumerate(doc.sents) for t in s}
-    for token in doc:
+    starts = sentence_starts(doc)
+    # Only names and the nouns can matter: the other tokens are skipped.
+    for i in sorted({*tokens, *positions(doc, LOWER, nouns)}):
+        token = doc[i]
         key = tokens.get(token.i)
         if key is not None and key.startswith("Organization:"):
             recent = (token.i, key)
@@ -93,7 +101,8 @@ def resolve_organisations(
             and token.i > 0
             and doc[token.i - 1].lower_ == "the"
         ):
-            near = sentence_of[token.i] - sentence_of[recent[0]] <= _WINDOW_SENTENCES
+            apart = sentence_at(starts, token.i) - sentence_at(starts, recent[0])
+            near = apart <= _WINDOW_SENTENCES
             if near or len(seen) == 1:  # farther away only when the article names just one
                 resolved[token.i] = recent[1]
     return resolved

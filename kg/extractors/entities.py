@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.extractors.clusters import Cluster, cluster_mentions, vote_type
 from kg.extractors.lexicon import Lexicon
 from kg.extractors.mentions import NameMention, find_name_mentions
-from kg.extractors.spans import sentence_index
+from kg.extractors.spans import sentence_at, sentence_index, sentence_starts
 from kg.extractors.titles import Title, find_titles
 from kg.iri import normalise_label
 from kg.model import Entity, EntityType, Mention
@@ -68,22 +68,23 @@ def _entity(doc: Doc, cluster: Cluster, entity_type: EntityType) -> Entity:
     for mention in cluster.mentions:
         written.append(mention.text)
         if mention.title is not None and entity_type is EntityType.PERSON:
-            written.append(doc[mention.title.start : mention.end].text)
+            written.append(Span(doc, mention.title.start, mention.end).text)
         elif mention.honorific is not None:
-            written.append(doc[mention.start - 1 : mention.end].text)
+            written.append(Span(doc, mention.start - 1, mention.end).text)
     alt = tuple(dict.fromkeys(w for w in written if w != label))
+    starts = sentence_starts(doc)
     return Entity(
         key=entity_key(entity_type, label),
         type=entity_type,
         label=label,
         alt_labels=alt,
-        mentions=tuple(_mention(doc, m) for m in cluster.mentions),
+        mentions=tuple(_mention(doc, m, starts) for m in cluster.mentions),
     )
 
 
-def _mention(doc: Doc, m: NameMention) -> Mention:
-    span = doc[m.start : m.end]
-    return Mention(m.text, span.start_char, span.end_char, sentence_index(doc, span[0]))
+def _mention(doc: Doc, m: NameMention, starts: list[int]) -> Mention:
+    first, last = doc[m.start], doc[m.end - 1]
+    return Mention(m.text, first.idx, last.idx + len(last), sentence_at(starts, m.start))
 
 
 def post_entities(doc: Doc, titles: list[Title], keep: set[str]) -> list[Entity]:

@@ -9,9 +9,11 @@ make it planned, negation or denial makes it negated.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import cache
 
-from spacy.tokens import Doc, Token
+from spacy.attrs import LEMMA
+from spacy.tokens import Doc, Span, Token
 
 from kg.extractors.lexicon import Lexicon
 from kg.extractors.quotes import Quotation, medium_of
@@ -199,14 +201,14 @@ def _subject_key(verb: Token) -> str | None:
     return _first(_named(subject)) if subject is not None else None
 
 
-def _time(trigger: Token) -> str | None:
-    """Text of the first DATE or TIME entity in the trigger's own clause, or one the parser
-    hung under a following "after/before/as" clause though it comes before that clause's
-    conjunction ("fired X on Thursday after an audit found ...")."""
+def _time(trigger: Token, ents: Sequence[Span]) -> str | None:
+    """Text of the first DATE or TIME entity (of ents, the Doc's) in the trigger's own clause,
+    or one the parser hung under a following "after/before/as" clause though it comes before
+    that clause's conjunction ("fired X on Thursday after an audit found ...")."""
     own = sorted(_clause_tokens(trigger), key=lambda t: t.i)
     for token in own + _before_subordinator(trigger):
         if token.ent_type_ in ("DATE", "TIME"):
-            ent = next(e for e in token.doc.ents if e.start <= token.i < e.end)
+            ent = next(e for e in ents if e.start <= token.i < e.end)
             return ent.text
     return None
 
@@ -300,14 +302,33 @@ def find_events(
 ) -> list[Event]:
     """Every event mention in doc, one Event each (merging comes later)."""
     events = []
-    for token in doc:
+    triggers = _maybe_triggers(doc, lexicon)
+    ents = doc.ents if triggers else ()  # made once: each reading of doc.ents makes Spans
+    for token in triggers:
         found = _trigger(token, lexicon)
         if found is None:
             continue
-        event = _event(token, found, lexicon, posts, quotations)
+        event = _event(token, found, lexicon, posts, quotations, ents)
         if event is not None:
             events.append(event)
     return events
+
+
+def _maybe_triggers(doc: Doc, lexicon: Lexicon) -> list[Token]:
+    """The tokens whose lemma could make them a trigger, in order; read off the lemma ids, so
+    that no Token object is made for the others."""
+    words = _trigger_words(tuple(lexicon.event_verbs), tuple(lexicon.event_nouns))
+    strings = doc.vocab.strings
+    lemmas = doc.to_array(LEMMA).tolist()
+    wanted = {lemma for lemma in set(lemmas) if strings[lemma].lower() in words}
+    return [doc[i] for i, lemma in enumerate(lemmas) if lemma in wanted]
+
+
+@cache
+def _trigger_words(verbs: tuple[str, ...], nouns: tuple[str, ...]) -> frozenset[str]:
+    """Trigger words, and the first words of phrasal ones ("step" of "step down")."""
+    starts = {verb[:i] for verb in verbs for i, char in enumerate(verb) if char == " "}
+    return frozenset({*verbs, *nouns, *starts})
 
 
 def _event(
@@ -316,6 +337,7 @@ def _event(
     lexicon: Lexicon,
     posts: dict[str, list[str]],
     quotations: list[Quotation],
+    ents: Sequence[Span],
 ) -> Event | None:
     phrase, event_type = found
     is_verb = trigger.pos_ != "NOUN"
@@ -335,13 +357,13 @@ def _event(
     if not _keep(trigger, phrase, event_type, (agent, has_object), lexicon):
         return None
     announcer, medium, claimed_by, verb = _report(trigger, agent, lexicon, quotations)
-    time = _time(trigger)
+    time = _time(trigger, ents)
     confidence = 0.85 if agent is not None else 0.6
     return Event(
         key="",
         type=event_type,
-        trigger=trigger.doc[trigger.i : trigger.i + 1].text if " " not in phrase else phrase,
-        evidence=evidence(trigger.doc[trigger.i : trigger.i + 1], EXTRACTOR, confidence),
+        trigger=trigger.text if " " not in phrase else phrase,
+        evidence=evidence(Span(trigger.doc, trigger.i, trigger.i + 1), EXTRACTOR, confidence),
         modality=_modality(trigger, lexicon) if is_verb else Modality.ASSERTED,
         agent=agent,
         co_agents=tuple(a for a in agents if a != agent),

@@ -8,9 +8,14 @@ A later bare "the government" is the same body.
 
 from __future__ import annotations
 
+from functools import cache
+
+from spacy.attrs import LOWER, POS
+from spacy.symbols import NOUN
 from spacy.tokens import Doc, Token
 
 from kg.extractors.lexicon import Lexicon
+from kg.extractors.scan import positions
 from kg.extractors.spans import evidence, sentence_index
 from kg.iri import normalise_label
 from kg.model import Entity, EntityType, Fact, LocatedIn, Mention
@@ -43,10 +48,7 @@ def find_forces(
     entities: dict[str, Entity] = {}
     facts: list[Fact] = []
     named: dict[str, str] = {}  # body noun -> the key of the last body named with it
-    nouns = lexicon.force_nouns | lexicon.body_nouns
-    for noun in doc:
-        if noun.pos_ != "NOUN" or noun.lower_ not in nouns:
-            continue
+    for noun in _force_nouns(doc, lexicon):
         modifiers, place = _modifiers(noun), _place(noun, tokens)
         if not modifiers and place is None:
             if noun.lower_ in named and noun.i not in tokens and _definite(noun):
@@ -66,6 +68,18 @@ def find_forces(
         if place is not None:
             facts.append(LocatedIn(key, tokens[place.i], evidence(span, EXTRACTOR, 0.8)))
     return list(entities.values()), facts
+
+
+def _force_nouns(doc: Doc, lexicon: Lexicon) -> list[Token]:
+    """The doc's common nouns that name a force or a body, in order."""
+    nouns = _nouns(lexicon.force_nouns, lexicon.body_nouns)
+    return [doc[i] for i in positions(doc, LOWER, nouns, where=(POS, NOUN))]
+
+
+@cache
+def _nouns(force_nouns: frozenset[str], body_nouns: frozenset[str]) -> frozenset[str]:
+    """Both lists as one set (made once)."""
+    return force_nouns | body_nouns
 
 
 def _definite(noun: Token) -> bool:

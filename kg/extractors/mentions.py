@@ -34,7 +34,7 @@ class NameMention:
     def __post_init__(self) -> None:
         # Lower-cased words of the name, without punctuation; computed once (clustering asks
         # for them for every pair of mentions).
-        words = tuple(w.lower().strip(".") for w in self.text.split() if w.strip(".,"))
+        words = tuple([w.lower().strip(".") for w in self.text.split() if w.strip(".,")])
         object.__setattr__(self, "words", words)
 
 
@@ -49,7 +49,7 @@ def find_name_mentions(doc: Doc, titles: list[Title], lexicon: Lexicon) -> list[
         mention = _clean(ent, in_title, lexicon)
         if mention is not None:
             mentions.append(_with_title(doc, mention, title_ending_at, lexicon))
-    roots = {doc[t.start : t.end].root.i for t in titles}
+    roots = {Span(doc, t.start, t.end).root.i for t in titles}
     mentions = [_with_org_cue(doc, _with_apposition(doc, m, roots), lexicon) for m in mentions]
     mentions = _possessors_of_org_titles(doc, titles, mentions, lexicon)
     mentions.extend(_names_after_titles(doc, titles, mentions))
@@ -57,22 +57,20 @@ def find_name_mentions(doc: Doc, titles: list[Title], lexicon: Lexicon) -> list[
 
 
 def _clean(ent: Span, in_title: set[int], lexicon: Lexicon) -> NameMention | None:
-    start, end = ent.start, ent.end
-    doc = ent.doc
-    while start < end and (
-        start in in_title
-        or doc[start].lower_ in _DROP_LEADING
-        or (doc[start].lower_ in lexicon.honorifics and end - start > 1 and ent.label_ != "ORG")
+    label = ent.label_
+    tokens = list(ent)
+    while tokens and (
+        tokens[0].i in in_title
+        or tokens[0].lower_ in _DROP_LEADING
+        or (tokens[0].lower_ in lexicon.honorifics and len(tokens) > 1 and label != "ORG")
     ):
-        start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
-        end -= 1
-    if start >= end or any(i in in_title for i in range(start, end)):
+        del tokens[0]
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct):
+        del tokens[-1]
+    if not tokens or any(t.i in in_title for t in tokens) or not any(t.is_alpha for t in tokens):
         return None
-    span = doc[start:end]
-    if not any(t.is_alpha for t in span):
-        return None
-    return NameMention(start=start, end=end, text=span.text, label=ent.label_)
+    start, end = tokens[0].i, tokens[-1].i + 1
+    return NameMention(start=start, end=end, text=Span(ent.doc, start, end).text, label=label)
 
 
 def _with_title(
@@ -80,10 +78,13 @@ def _with_title(
 ) -> NameMention:
     start = mention.start
     honorific = None
-    if start > 0 and doc[start - 1].lower_ in lexicon.honorifics and doc[start - 1].is_title:
-        honorific = doc[start - 1].text
+    before = doc[start - 1] if start > 0 else None
+    if before is not None and before.lower_ in lexicon.honorifics and before.is_title:
+        honorific = before.text
         start -= 1
     title = title_ending_at.get(start) or title_ending_at.get(mention.start)
+    if title is None and honorific is None:
+        return mention  # as found by _clean: no title, no honorific
     return NameMention(
         start=mention.start,
         end=mention.end,
@@ -112,7 +113,7 @@ def _names_after_titles(
 
 def _with_apposition(doc: Doc, mention: NameMention, title_roots: set[int]) -> NameMention:
     """Mark a name in apposition with a title ("Olaf Scholz, the German chancellor,")."""
-    root = doc[mention.start : mention.end].root
+    root = Span(doc, mention.start, mention.end).root
     apposed = any(c.dep_ == "appos" and c.i in title_roots for c in root.children) or (
         root.dep_ == "appos" and root.head.i in title_roots
     )
@@ -126,7 +127,7 @@ def _with_org_cue(doc: Doc, mention: NameMention, lexicon: Lexicon) -> NameMenti
     """Mark a name the text treats as an organisation: "Acme Holdings", "Acme, the carmaker,",
     "Acme said its profits fell" / "Acme said it would ..." (not for places: countries are
     "it" too)."""
-    span = doc[mention.start : mention.end]
+    span = Span(doc, mention.start, mention.end)
     last = mention.words[-1] if mention.words else ""
     cue = (
         last in _ORG_SUFFIXES
@@ -148,14 +149,15 @@ def _refers_back_as_it(span: Span) -> bool:
     for token in root.head.subtree:
         if token.i < span.end:
             continue
-        if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in (
+        lower = token.lower_
+        if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or lower in (
             "he",
             "she",
             "his",
             "her",
         ):
             return False
-        if token.lower_ == "its" or (token.lower_ == "it" and token.dep_ == "nsubj"):
+        if lower == "its" or (lower == "it" and token.dep_ == "nsubj"):
             return True
     return False
 

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from spacy.attrs import LIKE_NUM, LOWER
 from spacy.tokens import Doc, Token
 
+from kg.extractors.scan import flagged, positions
 from kg.extractors.spans import entity_at, evidence
 from kg.model import Event, Quantity
 
@@ -83,16 +85,18 @@ def _is_number(token: Token, lists: QuantityWords) -> bool:
 
 
 def _number_phrases(doc: Doc, lists: QuantityWords) -> Iterator[list[Token]]:
-    i = 0
-    while i < len(doc):
-        if not _is_number(doc[i], lists):
-            i += 1
+    """Each number with the scale words after it ("2.5 million"), left to right."""
+    like_num = flagged(doc, LIKE_NUM)
+    named = positions(doc, LOWER, lists.numbers)
+    after = 0  # the end of the last phrase: a phrase never starts inside another
+    for i in sorted({*like_num, *named}):  # the only tokens _is_number can accept
+        if i < after or not _is_number(doc[i], lists):
             continue
         end = i + 1
         while end < len(doc) and doc[end].lower_ in lists.scales:
             end += 1
         yield list(doc[i:end])
-        i = end
+        after = end
 
 
 def _phrase_root(phrase: list[Token]) -> Token:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.attrs import ORTH, POS
 from spacy.tokens import Doc, Span, Token
 
 from kg.extractors.lexicon import Lexicon
+from kg.extractors.scan import positions
 from kg.extractors.spans import actor_at, evidence
 from kg.model import Fact, Quote
 
@@ -27,6 +29,7 @@ __all__ = [
 
 EXTRACTOR = "kg_quotes"
 _OPEN = {"\u201c": "\u201d", '"': '"', "\u2018\u2018": "\u2019\u2019", "``": "''"}
+_MARKS = frozenset({*_OPEN, *_OPEN.values()})
 _MIN_WORDS = 4
 
 
@@ -41,18 +44,22 @@ class Quotation:
 
 
 def _spans(doc: Doc) -> list[tuple[int, int]]:
-    spans, i = [], 0
-    while i < len(doc):
-        close = _OPEN.get(doc[i].text)
+    """(start, end) of the tokens between each pair of quotation marks."""
+    at = positions(doc, ORTH, _MARKS)
+    marks = [(i, doc[i].text) for i in at]  # only quotation marks can open or close a quote
+    spans, k = [], 0
+    while k < len(marks):
+        i, text = marks[k]
+        close = _OPEN.get(text)
         if close is None:
-            i += 1
+            k += 1
             continue
-        j = i + 1
-        while j < len(doc) and doc[j].text != close and not (close == "”" and doc[j].text == "“"):
-            j += 1
-        if j < len(doc) and doc[j].text == close:
-            spans.append((i + 1, j))
-        i = j + 1
+        k += 1
+        while k < len(marks) and marks[k][1] != close and not (close == "”" and marks[k][1] == "“"):
+            k += 1
+        if k < len(marks):
+            spans.append((i + 1, marks[k][0]))
+        k += 1
     return spans
 
 
@@ -131,8 +138,8 @@ def indirect_quote_facts(doc: Doc, quotations: list[Quotation], lexicon: Lexicon
     complement lies outside any quotation marks ("the minister said that talks had failed")."""
     quoted = {i for q in quotations for i in range(q.start - 1, q.end + 1)}
     facts: list[Fact] = []
-    for verb in doc:
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in lexicon.speech_verbs:
+    for verb in (doc[i] for i in positions(doc, POS, ["VERB"])):
+        if verb.lemma_.lower() not in lexicon.speech_verbs:
             continue
         clause = _reported_clause(verb, lexicon)
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)

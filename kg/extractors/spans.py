@@ -15,7 +15,9 @@ __all__ = [
     "entity_at",
     "evidence",
     "register_extensions",
+    "sentence_at",
     "sentence_index",
+    "sentence_starts",
 ]
 
 _DOC_EXTENSIONS: dict[str, Any] = {
@@ -49,10 +51,20 @@ def article_of(doc: Doc) -> Article:
 
 def sentence_index(doc: Doc, token: Token) -> int:
     """Index of the sentence holding token (sentence starts are computed once per Doc)."""
-    starts = doc._.kg_sentence_starts
+    return sentence_at(sentence_starts(doc), token.i)
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """Index of the first token of each sentence of doc (computed once per Doc)."""
+    starts: list[int] | None = doc._.kg_sentence_starts
     if starts is None:
         starts = doc._.kg_sentence_starts = [sent.start for sent in doc.sents]
-    return max(bisect_right(starts, token.i) - 1, 0)
+    return starts
+
+
+def sentence_at(starts: list[int], i: int) -> int:
+    """Index of the sentence holding token i, given the sentence starts of its Doc."""
+    return max(bisect_right(starts, i) - 1, 0)
 
 
 def evidence(span: Span, extractor: str, confidence: float) -> Evidence:

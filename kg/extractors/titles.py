@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from spacy.tokens import Doc, Span, Token
+from spacy.attrs import IS_ALPHA, LOWER, ORTH, SPACY
+from spacy.strings import StringStore
+from spacy.tokens import Doc, Token
 
 from kg.extractors.lexicon import Lexicon
+from kg.extractors.scan import positions
 from kg.iri import normalise_label
 
 __all__ = ["Title", "find_titles"]
@@ -39,17 +42,52 @@ class Title:
 
 def find_titles(doc: Doc, lexicon: Lexicon) -> list[Title]:
     """Every title in doc, longest match first, never overlapping."""
+    text = _Text.of(doc)
     titles: list[Title] = []
-    i = 0
-    while i < len(doc):
-        head_end = _match_head(doc, i, lexicon)
-        if head_end is None:
-            i += 1
-            continue
+    for i in _head_starts(doc, lexicon):  # no other token can start a title
         floor = titles[-1].end if titles else 0
-        titles.append(_build_title(doc, (floor, i), head_end, lexicon))
-        i = titles[-1].end
+        if i < floor:
+            continue
+        head_end = _match_head(text, i, lexicon)
+        if head_end is not None:
+            titles.append(_build_title(doc, text, (floor, i), head_end, lexicon))
     return titles
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """Each token's text and trailing space as spaCy's ids, so that a phrase is read without
+    making Token objects (the ids are looked up only for the tokens a phrase spans)."""
+
+    strings: StringStore
+    orths: list[int]
+    spaces: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Text:
+        orths, spaces = doc.to_array([ORTH, SPACY]).T.tolist()
+        return cls(doc.vocab.strings, orths, spaces)
+
+    def __len__(self) -> int:
+        return len(self.orths)
+
+    def phrases(self, start: int, stop: int) -> list[str]:
+        """The phrases of tokens start..end for every end from start + 1 to stop (exclusive),
+        lower-cased, outer whitespace stripped; built up token by token."""
+        found: list[str] = []
+        text = ""
+        for orth, space in zip(self.orths[start:stop], self.spaces[start:stop], strict=True):
+            text += (self.strings[orth] + " ") if space else self.strings[orth]
+            found.append(text.strip().lower())
+        return found
+
+    def longest(self, start: int, most: int, known: frozenset[str]) -> int | None:
+        """End of the longest phrase of at most ``most`` tokens from start that is known."""
+        phrases = self.phrases(start, min(start + most, len(self)))
+        for n in range(len(phrases), 0, -1):
+            if phrases[n - 1] in known:
+                return start + n
+        return None
 
 
 @cache
@@ -58,30 +96,31 @@ def _head_prefixes(heads: frozenset[str]) -> frozenset[str]:
     return frozenset(head[:k] for head in heads for k in range(1, len(head) + 1))
 
 
-def _match_head(doc: Doc, i: int, lexicon: Lexicon) -> int | None:
-    token = doc[i]
-    if not token.is_alpha or token.lower_ not in _head_prefixes(lexicon.title_heads):
-        return None
-    for n in range(min(_MAX_HEAD_TOKENS, len(doc) - i), 0, -1):
-        if _phrase(doc[i : i + n]) in lexicon.title_heads:
-            return i + n
-    return None
+def _head_starts(doc: Doc, lexicon: Lexicon) -> list[int]:
+    """Indexes of the alphabetic tokens whose lower-case form could begin a title head."""
+    prefixes = _head_prefixes(lexicon.title_heads)
+    return positions(doc, LOWER, prefixes, where=(IS_ALPHA, 1))
 
 
-def _phrase(span: Span) -> str:
-    return "".join(t.text_with_ws for t in span).strip().lower()
+def _match_head(text: _Text, i: int, lexicon: Lexicon) -> int | None:
+    """End of the longest title head starting at token i, if any."""
+    return text.longest(i, _MAX_HEAD_TOKENS, lexicon.title_heads)
 
 
-def _build_title(doc: Doc, bounds: tuple[int, int], head_end: int, lexicon: Lexicon) -> Title:
+def _build_title(
+    doc: Doc, text: _Text, bounds: tuple[int, int], head_end: int, lexicon: Lexicon
+) -> Title:
     floor, start = bounds
     start = _extend_left(doc, floor, start, lexicon)
-    end, org = _extend_right(doc, head_end, lexicon)
+    end, org = _extend_right(doc, text, head_end, lexicon)
     if org is None:
         org = _org_before(doc, start)
     span = doc[start:end]
-    text = span.text
-    head = _phrase(doc[head_end - 1 : head_end])
-    return Title(start=start, end=end, text=text, key=normalise_label(text), head=head, org=org)
+    written = span.text
+    head = text.phrases(head_end - 1, head_end)[0]
+    return Title(
+        start=start, end=end, text=written, key=normalise_label(written), head=head, org=org
+    )
 
 
 def _extend_left(doc: Doc, floor: int, start: int, lexicon: Lexicon) -> int:
@@ -107,13 +146,15 @@ def _modifies_title(token: Token, head_end: int, lexicon: Lexicon) -> bool:
     )
 
 
-def _extend_right(doc: Doc, end: int, lexicon: Lexicon) -> tuple[int, tuple[int, int] | None]:
+def _extend_right(
+    doc: Doc, text: _Text, end: int, lexicon: Lexicon
+) -> tuple[int, tuple[int, int] | None]:
     if end >= len(doc) or doc[end].lower_ not in ("of", "for"):
         return end, None
     after = end + 1
-    for n in range(min(4, len(doc) - after), 0, -1):
-        if _phrase(doc[after : after + n]) in lexicon.departments:
-            return after + n, None
+    department_end = text.longest(after, 4, lexicon.departments)
+    if department_end is not None:
+        return department_end, None
     org = _org_span(doc, after)
     return end, org
 
