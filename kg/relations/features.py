@@ -24,10 +24,9 @@ from spacy.tokens import Doc
 
 from kg.relations.data import EntitySpan
 
-__all__ = ["DocFeatures", "FeatureGroup", "PairParts", "pair_features"]
+__all__ = ["DocFeatures", "PairParts", "pair_features"]
 
 _MARKERS = {"of": "of", "in": "in", ",": "comma", "'s": "poss", "by": "by", "for": "for"}
-_ORDER = {order: ["bias", f"order={order}"] for order in ("ht", "th")}
 
 
 _ATTRS = [LOWER, LEMMA, POS, DEP, HEAD, LENGTH, IS_ALPHA]
@@ -37,26 +36,15 @@ def _dist(n: int) -> str:
     return f"dist={min(n, 10) if n < 10 else 10 + n // 10}"
 
 
-#: A group of a pair's features and, when other pairs of the doc can share the group, a key
-#: naming it (the same key, the same features); None for features of this pair alone.
-FeatureGroup = tuple[tuple[object, ...] | None, list[str]]
-
-
 @dataclass(frozen=True, slots=True)
 class PairParts:
     """A pair's features but those of the words between its arguments (:meth:`DocFeatures.word`
-    of each ``i`` in ``start``..``end`` and :meth:`DocFeatures.bigram` of each but the last),
-    in groups, so that a caller can look up a shared group once (see :data:`FeatureGroup`)."""
+    of each ``i`` in ``start``..``end`` and :meth:`DocFeatures.bigram` of each but the last)."""
 
-    groups: list[FeatureGroup]
+    features: list[str]
     start: int
     end: int
     order: str
-
-    @property
-    def features(self) -> list[str]:
-        """The features of all groups, in order."""
-        return [f for _, group in self.groups for f in group]
 
 
 class DocFeatures:
@@ -107,23 +95,12 @@ class DocFeatures:
         h_feats, _, h_root = self._argument(head)
         _, t_feats, t_root = self._argument(tail)
         lo, hi = left.end, right.start
-        bounds = bounds or (0, len(self.doc))
-        groups: list[FeatureGroup] = [
-            (("order", order), _ORDER[order]),
-            (("head", head.start, head.end), h_feats),
-            (("tail", tail.start, tail.end), t_feats),
-            (
-                None,
-                [
-                    *self._summary(lo, hi),
-                    *self._context(left, right, bounds),
-                    *self._overlap(head, tail),
-                    *_between_entities(entities, lo, hi),
-                    *self._path_features(h_root, t_root),
-                ],
-            ),
-        ]
-        return PairParts(groups, lo, hi, order)
+        feats = ["bias", f"order={order}", *h_feats, *t_feats, *self._summary(lo, hi)]
+        feats += self._context(left, right, bounds or (0, len(self.doc)))
+        feats += self._overlap(head, tail)
+        feats += _between_entities(entities, lo, hi)
+        feats += self._path_features(h_root, t_root)
+        return PairParts(feats, lo, hi, order)
 
     def word(self, i: int, order: str) -> list[str]:
         """Features of word ``i`` between the arguments, their ``order`` ``ht`` or ``th``."""

@@ -12,16 +12,13 @@ built), and one pass over the weights.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 
-import numpy as np
-from numpy.typing import NDArray
 from spacy.tokens import Doc
 
 from kg.relations.classifier import LogisticModel
 from kg.relations.data import RELATION_SIGNATURES, EntitySpan, Relation
-from kg.relations.features import DocFeatures, PairParts, pair_features
+from kg.relations.features import DocFeatures, pair_features
 
 __all__ = ["candidates", "labelled_features", "predict_relations", "predict_sentences"]
 
@@ -84,10 +81,10 @@ def predict_sentences(
     max_gap: int | None = None,
 ) -> list[list[Relation]]:
     """:func:`predict_relations` for each sentence of ``doc``, classified together."""
-    rows = _PairRows(model, DocFeatures(doc))
+    features = DocFeatures(doc)
     pairs = [candidates(entities, max_gap) for entities, _ in sentences]
     columns = [
-        rows.of(label, entities[h], entities[t], entities, bounds)
+        model.columns(features.pair(entities[h], entities[t], entities, bounds), label)
         for (entities, bounds), found in zip(sentences, pairs, strict=True)
         for h, t, label in found
     ]
@@ -104,73 +101,3 @@ def _one_direction(relations: list[Relation]) -> list[Relation]:
     """Of two opposite relations between the same entities, keep the more probable one."""
     score = {(r.head, r.tail): r.score for r in relations}
     return [r for r in relations if score.get((r.tail, r.head), -1.0) < r.score]
-
-
-class _PairRows:
-    """:meth:`LogisticModel.columns` of :meth:`DocFeatures.pair` prefixed with the label: the
-    model's rows of a pair's features, sorted, each once.
-
-    Rows that other pairs share are looked up once per label: an argument's features, and the
-    words between the arguments. For those, the rows of the words from one argument's end
-    rightwards are kept as a running set per label and direction, which grows as pairs reach
-    further right (:func:`candidates` yields them so), so each word is added once per set.
-    """
-
-    def __init__(self, model: LogisticModel, features: DocFeatures) -> None:
-        self.model = model
-        self.features = features
-        self._shared: dict[tuple[object, ...], tuple[int, ...]] = {}
-        self._between: dict[tuple[str, str, int], _Between] = {}
-
-    def of(
-        self,
-        label: str,
-        head: EntitySpan,
-        tail: EntitySpan,
-        entities: Sequence[EntitySpan],
-        bounds: tuple[int, int] | None,
-    ) -> NDArray[np.int64]:
-        """The rows of the pair's features under ``label``."""
-        parts = self.features.parts(head, tail, entities, bounds)
-        get = self.model.prefixed.get(label, {}).get
-        found = set(self._words_between(label, parts, get))
-        for key, group in parts.groups:
-            if key is None:
-                found.update(r for r in map(get, group) if r is not None)
-                continue
-            rows = self._shared.get((label, *key))
-            if rows is None:
-                rows = tuple(r for r in map(get, group) if r is not None)
-                self._shared[(label, *key)] = rows
-            found.update(rows)
-        return np.fromiter(sorted(found), dtype=np.int64, count=len(found))
-
-    def _words_between(
-        self, label: str, parts: PairParts, get: Callable[[str], int | None]
-    ) -> set[int]:
-        """Rows of the words ``parts.start``..``parts.end`` and of their bigrams."""
-        key = (label, parts.order, parts.start)
-        between = self._between.get(key)
-        if between is None or between.end > parts.end:
-            between = self._between[key] = _Between(parts.start)
-        features, order = self.features, parts.order
-        for i in range(between.end, parts.end):
-            between.rows.update(r for r in map(get, features.word(i, order)) if r is not None)
-            if i > parts.start:
-                row = get(features.bigram(i - 1))
-                if row is not None:
-                    between.rows.add(row)
-        between.end = max(between.end, parts.end)
-        return between.rows
-
-
-@dataclass(slots=True)
-class _Between:
-    """The rows of the words from ``start`` up to ``end`` (and of their bigrams)."""
-
-    start: int
-    end: int = -1
-    rows: set[int] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        self.end = self.start
