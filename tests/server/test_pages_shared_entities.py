@@ -122,6 +122,8 @@ def test_entity_page_caps_sentences_per_statement(
     assert found is not None
     (holds,) = [s for s in found.statements if s.predicate.value == str(KG.holdsPost)]
     assert (len(holds.evidence), holds.more_evidence) == (3, len(ARTICLES) - 3)
+    # the first sentences by article, each article named by its identifier (it has no headline)
+    assert [e.article.text for e in holds.evidence] == sorted(i for i, _ in ARTICLES)[:3]
     path = person.removeprefix(Settings().base_iri)
     html = shared_app.test_client().get(f"/{path}", headers={"Accept": "text/html"}).text
     assert f"and {len(ARTICLES) - 3} more sentence<" in html
