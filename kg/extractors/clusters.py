@@ -39,11 +39,6 @@ class Cluster:
         """Multi-word names of the cluster, as lower-cased words."""
         return [m.words for m in self.mentions if len(m.words) > 1]
 
-    def surname(self) -> str | None:
-        """The last word shared by the cluster's full names, if any."""
-        names = self.full_names
-        return names[0][-1] if names else None
-
 
 @cache
 def _nicknamer() -> Any:

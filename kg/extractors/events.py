@@ -10,7 +10,6 @@ make it planned, negation or denial makes it negated.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from functools import cache
 
 from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Span, Token
@@ -317,18 +316,11 @@ def find_events(
 def _maybe_triggers(doc: Doc, lexicon: Lexicon) -> list[Token]:
     """The tokens whose lemma could make them a trigger, in order; read off the lemma ids, so
     that no Token object is made for the others."""
-    words = _trigger_words(tuple(lexicon.event_verbs), tuple(lexicon.event_nouns))
+    words = lexicon.trigger_words
     strings = doc.vocab.strings
     lemmas = doc.to_array(LEMMA).tolist()
     wanted = {lemma for lemma in set(lemmas) if strings[lemma].lower() in words}
     return [doc[i] for i, lemma in enumerate(lemmas) if lemma in wanted]
-
-
-@cache
-def _trigger_words(verbs: tuple[str, ...], nouns: tuple[str, ...]) -> frozenset[str]:
-    """Trigger words, and the first words of phrasal ones ("step" of "step down")."""
-    starts = {verb[:i] for verb in verbs for i, char in enumerate(verb) if char == " "}
-    return frozenset({*verbs, *nouns, *starts})
 
 
 def _event(

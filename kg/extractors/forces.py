@@ -8,8 +8,6 @@ A later bare "the government" is the same body.
 
 from __future__ import annotations
 
-from functools import cache
-
 from spacy.attrs import LOWER, POS
 from spacy.symbols import NOUN
 from spacy.tokens import Doc, Token
@@ -72,14 +70,8 @@ def find_forces(
 
 def _force_nouns(doc: Doc, lexicon: Lexicon) -> list[Token]:
     """The doc's common nouns that name a force or a body, in order."""
-    nouns = _nouns(lexicon.force_nouns, lexicon.body_nouns)
+    nouns = lexicon.forces_and_bodies
     return [doc[i] for i in positions(doc, LOWER, nouns, where=(POS, NOUN))]
-
-
-@cache
-def _nouns(force_nouns: frozenset[str], body_nouns: frozenset[str]) -> frozenset[str]:
-    """Both lists as one set (made once)."""
-    return force_nouns | body_nouns
 
 
 def _definite(noun: Token) -> bool:

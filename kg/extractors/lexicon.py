@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -37,6 +37,22 @@ class Lexicon:
     speech_verbs: frozenset[str]
     verb_media: dict[str, str]
     noun_media: dict[str, str]
+    # Derived from the lists above, once, for the scans that pick candidate tokens by word:
+    #: every prefix of every title head (a title can only start with one);
+    title_prefixes: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: event trigger words, and the first words of phrasal ones ("step" of "step down");
+    trigger_words: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: the force nouns and the body nouns together.
+    forces_and_bodies: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        heads = self.title_heads
+        prefixes = frozenset(head[:k] for head in heads for k in range(1, len(head) + 1))
+        verbs, nouns = self.event_verbs, self.event_nouns
+        starts = {verb[:i] for verb in verbs for i, char in enumerate(verb) if char == " "}
+        object.__setattr__(self, "title_prefixes", prefixes)
+        object.__setattr__(self, "trigger_words", frozenset({*verbs, *nouns, *starts}))
+        object.__setattr__(self, "forces_and_bodies", self.force_nouns | self.body_nouns)
 
 
 def _read(name: str) -> Any:

@@ -7,7 +7,6 @@ organisation it belongs to ("of Apple"), which is kept apart so the post can be 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.attrs import IS_ALPHA, LOWER, ORTH, SPACY
 from spacy.strings import StringStore
@@ -90,16 +89,9 @@ class _Text:
         return None
 
 
-@cache
-def _head_prefixes(heads: frozenset[str]) -> frozenset[str]:
-    """Every prefix of every title head: a phrase can only match if its first word is one."""
-    return frozenset(head[:k] for head in heads for k in range(1, len(head) + 1))
-
-
 def _head_starts(doc: Doc, lexicon: Lexicon) -> list[int]:
     """Indexes of the alphabetic tokens whose lower-case form could begin a title head."""
-    prefixes = _head_prefixes(lexicon.title_heads)
-    return positions(doc, LOWER, prefixes, where=(IS_ALPHA, 1))
+    return positions(doc, LOWER, lexicon.title_prefixes, where=(IS_ALPHA, 1))
 
 
 def _match_head(text: _Text, i: int, lexicon: Lexicon) -> int | None:
