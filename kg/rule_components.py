@@ -38,7 +38,7 @@ from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
-__all__ = ["AttributeTable", "CachedLemmatizer", "speed_up"]
+__all__ = ["STAND_INS", "AttributeTable", "CachedLemmatizer", "speed_up"]
 
 #: Token attributes a compiled pattern may test.
 _TESTABLE = frozenset(
@@ -326,13 +326,13 @@ def _lemmatizer(nlp: Language, name: str, source: str) -> CachedLemmatizer:
     return CachedLemmatizer(cast(Lemmatizer, lemmatizer))
 
 
-_FACTORIES = {"kg_attribute_table": _table, "kg_cached_lemmatizer": _lemmatizer}
+STAND_INS: dict[str, Any] = {"kg_attribute_table": _table, "kg_cached_lemmatizer": _lemmatizer}
 
 
 def speed_up(nlp: Language) -> list[str]:
     """Replace the pipeline's attribute ruler and rule lemmatizer by the stand-ins above,
     where they apply; returns the names of the components replaced."""
-    for factory, func in _FACTORIES.items():
+    for factory, func in STAND_INS.items():
         if not Language.has_factory(factory):
             Language.factory(factory, default_config={"source": ""}, func=func)
     replaced = []
