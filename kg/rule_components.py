@@ -44,10 +44,10 @@ __all__ = ["STAND_INS", "AttributeTable", "CachedLemmatizer", "speed_up"]
 _TESTABLE = frozenset(
     {"ORTH", "TEXT", "LOWER", "NORM", "TAG", "POS", "DEP", "LEMMA", "SHAPE", "ENT_TYPE"}
     | {"IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT"}
-    | {"IS_SPACE", "IS_STOP", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "SENT_START"}
+    | {"IS_SPACE", "IS_STOP", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL"}
 )
-#: Of those, the ones whose values are not strings (flags and the like).
-_NOT_STRINGS = frozenset(name for name in _TESTABLE if name.startswith(("IS_", "LIKE_", "SENT_")))
+#: Of those, the flags (0 or 1).
+_NOT_STRINGS = frozenset(name for name in _TESTABLE if name.startswith(("IS_", "LIKE_")))
 #: Attributes a rule may set (all through ``Doc.from_array`` but DEP, set token by token).
 _SETTABLE = frozenset({"POS", "TAG", "MORPH", "LEMMA", "DEP"})
 #: Columns whose values pick out few tokens: preferred as a pattern's anchor.
