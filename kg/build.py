@@ -4,8 +4,10 @@ Articles are read lazily and sent in batches of ``KG_BATCH_SIZE`` to a runner: t
 ``KG_PROCESSES`` worker processes, or a Dask cluster (``KG_DASK_SCHEDULER``). Only a few
 batches are in flight at a time, so memory does not grow with the corpus. Unchanged articles
 (same content hash, which covers the text, metadata, kg's version and the model) are skipped;
-a changed article's graph is replaced in one transaction, so an interrupted build, run again,
-does the rest and duplicates nothing. A bad file or JSON line is reported and the rest goes on.
+the new graphs of a batch are added in one atomic bulk ingestion and a changed article's graph
+is replaced in one transaction (:meth:`GraphStore.add_graphs`), so an interrupted build, run
+again, does the rest and duplicates nothing. A bad file or JSON line is reported and the rest
+goes on.
 
 ``bulk=True`` writes N-Quads shards instead and loads them with Oxigraph's bulk loader, which
 is fast but not transactional: for a fresh store, or one no one reads during the build. A
@@ -291,8 +293,8 @@ def _write(
     results: Iterator[BatchResult], store: GraphStore, report: BuildReport, notify: Progress
 ) -> None:
     for result in results:
+        store.add_graphs([(graph.graph, graph.text) for graph in result.graphs])
         for graph in result.graphs:
-            store.replace_graph_text(graph.graph, graph.text)
             report.triples += graph.triples
             report.built.append(graph.origin)
             logger.info("built %s: %d triples", graph.origin, graph.triples)

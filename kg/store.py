@@ -4,9 +4,10 @@ One named graph per article. ``replace_graph_text`` swaps an article's graph in 
 update, which Oxigraph applies as one transaction: readers see the old graph or the new one,
 never half of either. A graph the store does not hold yet is written with Oxigraph's N-Triples
 loader instead, also one transaction and about 1.6x faster than parsing the same data as a
-SPARQL update. rdflib sees the same data through oxrdflib (:meth:`rdflib_dataset`).
-:meth:`bulk_load` is the exception, for ``kg build --bulk``: Oxigraph's bulk loader, fast and
-not transactional.
+SPARQL update. :meth:`add_graphs` writes the new graphs of a batch of articles together with
+Oxigraph's bulk loader, in calls small enough to be one atomic ingestion each. rdflib sees the
+same data through oxrdflib (:meth:`rdflib_dataset`). :meth:`bulk_load` is the exception, for
+``kg build --bulk``: Oxigraph's bulk loader over a whole corpus, fast and not transactional.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import fcntl
 import io
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +34,13 @@ __all__ = ["GraphStore", "QueryResult", "backup_store"]
 _CONTENT_HASH = ox.NamedNode(f"{KG_NAMESPACE}contentHash")
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+ATOMIC_BULK_TRIPLES = 250_000
+"""Most triples :meth:`GraphStore.add_graphs` hands Oxigraph's bulk loader in one call. The
+loader sorts up to 1,000,000 quads in memory, writes one file per index and has RocksDB ingest
+them all in one step, which RocksDB makes atomic; a call well under that size is therefore all
+or nothing, also when the process is killed (tests/test_crash_safety.py), and readers, who
+query a snapshot, see all of it or none."""
 
 
 class GraphStore:
@@ -139,6 +147,48 @@ class GraphStore:
             self._store.update(update + ntriples + "} }")
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"writing graph <{graph}> failed: {exc}") from exc
+
+    def add_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """Write graphs given as (IRI, N-Triples text): the graphs of a batch of articles.
+
+        Graphs the store does not hold yet go to Oxigraph's bulk loader together, as N-Quads,
+        in calls of at most :data:`ATOMIC_BULK_TRIPLES` triples: each call is one atomic
+        ingestion and costs about half the CPU of loading its graphs one transaction at a time
+        (docs/benchmarks.md). A graph the store holds already is replaced by
+        :meth:`replace_graph_text`, and so is one the bulk path cannot take as it is: larger
+        than a call, with blank nodes (their labels would be shared by the graphs of a call),
+        or not written one triple a line, each ending in " ." (as :func:`kg.rdf.nquads` does).
+
+        Raises:
+            StoreError: a graph cannot be written; the calls made before it stay written.
+        """
+        bulk: list[tuple[str, str, int]] = []
+        single: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for graph, text in graphs:
+            lines = text.count("\n")
+            if _bulk_ready(text, lines) and graph not in seen and not self.has_graph(graph):
+                bulk.append((graph, text, lines))
+            else:
+                single.append((graph, text))
+            seen.add(graph)
+        for chunk in _chunks(bulk, ATOMIC_BULK_TRIPLES):
+            self._bulk_add(chunk)
+        for graph, text in single:
+            self.replace_graph_text(graph, text)
+
+    def _bulk_add(self, chunk: list[tuple[str, str]]) -> None:
+        """One bulk_load call (one atomic ingestion) for new graphs; if it fails, nothing of it
+        was written, and the graphs are written one at a time, so an error names its graph."""
+        try:
+            quads = "".join(
+                text.replace(" .\n", f" {ox.NamedNode(graph)} .\n") for graph, text in chunk
+            )
+            self.generation += 1
+            self._store.bulk_load(quads.encode(), ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError):
+            for graph, text in chunk:
+                self.replace_graph_text(graph, text)
 
     def flush(self) -> None:
         """Write Oxigraph's in-memory buffers to disk (they are not bounded otherwise).
@@ -257,6 +307,31 @@ class GraphStore:
         from oxrdflib import OxigraphStore
 
         return Dataset(store=OxigraphStore(store=self._store))
+
+
+def _bulk_ready(ntriples: str, lines: int) -> bool:
+    """Whether N-Triples text can go to the bulk loader as N-Quads: not larger than a call, one
+    triple a line, each ending in " ." (the graph goes before it), and no blank nodes."""
+    return (
+        lines <= ATOMIC_BULK_TRIPLES
+        and lines == ntriples.count(" .\n")
+        and ntriples.endswith("\n")
+        and "_:" not in ntriples
+    )
+
+
+def _chunks(graphs: list[tuple[str, str, int]], most: int) -> Iterator[list[tuple[str, str]]]:
+    """Consecutive runs of (graph, text) whose line counts add up to at most most."""
+    chunk: list[tuple[str, str]] = []
+    size = 0
+    for graph, text, lines in graphs:
+        if chunk and size + lines > most:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append((graph, text))
+        size += lines
+    if chunk:
+        yield chunk
 
 
 def _open_error(path: Path, exc: OSError) -> StoreError:

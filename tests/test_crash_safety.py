@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from spacy.language import Language
 
@@ -368,6 +369,72 @@ def test_new_graph_write_killed_midway_leaves_no_graph_or_all_of_it(tmp_path: Pa
         outcomes.append("after" if after else "before")
     assert _one_graph(store, timed) == _large_graph(timed, "A", 6_000)
     logger.info("new graph load of %.2f s, kills: %s", length, outcomes)
+
+
+_ADD = """
+import sys
+from pathlib import Path
+from kg.store import GraphStore
+store = GraphStore(Path(sys.argv[1]))
+comment = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+print("writing", flush=True)
+for batch in range(int(sys.argv[2])):
+    graphs = []
+    for n in range(32):
+        graph = f"https://example.org/graph/b{batch}-{n}"
+        text = "".join(f'<{graph}#t{k}> {comment} "triple {k} of {graph}" .\\n' for k in range(300))
+        graphs.append((graph, text))
+    store.add_graphs(graphs)
+print("written", flush=True)
+"""
+
+
+def _add_in_child(store: Path, batches: int, kill_after: float | None) -> float:
+    """Add batches of 32 new 300-triple graphs with GraphStore.add_graphs in a child process;
+    SIGKILL it kill_after seconds in (None: let it finish). Returns the seconds it ran."""
+    command = [sys.executable, "-c", _ADD, str(store), str(batches)]
+    process = subprocess.Popen(command, env=kg_env(), stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    try:
+        assert process.stdout.readline().strip() == "writing"
+        started = time.monotonic()
+        if kill_after is None:
+            assert process.stdout.readline().strip() == "written"
+            return time.monotonic() - started
+        time.sleep(kill_after)
+        return kill_after
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+
+
+def test_batch_of_new_graphs_killed_midway_is_all_there_or_absent(tmp_path: Path) -> None:
+    """GraphStore.add_graphs (what `kg build` writes a batch's new graphs with: Oxigraph's bulk
+    loader, one call per batch) SIGKILLed at delays spread over 1.5 times an uninterrupted run:
+    after each kill every graph holds all its triples or none, whole batches at a time, and the
+    index by predicate agrees with the index by graph (one ingestion for every index)."""
+    store = tmp_path / "store"
+    length = _add_in_child(store, 12, None)
+    shutil.rmtree(store)
+    comment = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+    outcomes = []
+    for delay in _spread(random.Random(SEED + 5), 4, 1.5 * length):
+        _add_in_child(store, 12, delay)
+        reopened = ox.Store(str(store))
+        by_graph: dict[str, int] = {}
+        for quad in reopened.quads_for_pattern(None, None, None, None):
+            by_graph[str(quad.graph_name)] = by_graph.get(str(quad.graph_name), 0) + 1
+        assert set(by_graph.values()) <= {300}
+        batches = {g.split("/b")[1].split("-")[0] for g in by_graph}
+        assert len(by_graph) == 32 * len(batches)
+        assert sum(1 for _ in reopened.quads_for_pattern(None, comment, None, None)) == sum(
+            by_graph.values()
+        )
+        del reopened
+        outcomes.append(len(batches))
+        shutil.rmtree(store)
+    logger.info("batch adds of %.2f s, batches whole after each kill: %s", length, outcomes)
 
 
 def _send(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -74,6 +75,95 @@ def test_failed_graph_text_writes_nothing(tmp_path: Path, exists: bool) -> None:
             store.replace_graph_text(G, text)
         assert _objects(store, G) == (["http://example.org/kept"] if exists else [])
         assert store.has_graph(G) is exists
+
+
+def _triples_by_graph(store: GraphStore) -> dict[str, set[str]]:
+    graphs: dict[str, set[str]] = {}
+    for quad in store.native.quads_for_pattern(None, None, None, None):
+        graphs.setdefault(str(quad.graph_name), set()).add(str(quad.triple))
+    return graphs
+
+
+def test_add_graphs_writes_what_one_graph_at_a_time_writes(tmp_path: Path) -> None:
+    """A batch with new graphs (bulk-loaded), an existing one (replaced, not merged), a repeated
+    one (the last text wins), blank nodes (kept apart per graph) and text in another layout
+    ends as the same store as writing each graph in turn with replace_graph_text."""
+    line = "<http://example.org/s> <http://example.org/p> <http://example.org/{}> .\n"
+    graph = "http://kg.example.org/graph/{}"
+    existing = (graph.format("old"), line.format("before"))
+    batch = [
+        (graph.format("a"), line.format("a1") + line.format("a2")),
+        (graph.format("old"), line.format("after")),
+        (graph.format("b"), '<http://example.org/s> <http://example.org/q> "t .\\n x"@en .\n'),
+        (graph.format("c"), line.format("c1")),
+        (graph.format("c"), line.format("c2")),
+        (graph.format("d"), "_:x <http://example.org/p> _:y .\n"),
+        (graph.format("e"), "_:x <http://example.org/p> _:y .\n"),
+        (graph.format("f"), line.format("f").replace(" .\n", ".\n") + "# a comment\n"),
+    ]
+    stores = {}
+    for name in ("batch", "one by one"):
+        with GraphStore(tmp_path / name) as store:
+            store.replace_graph_text(*existing)
+            if name == "batch":
+                store.add_graphs(batch)
+            else:
+                for graph_iri, text in batch:
+                    store.replace_graph_text(graph_iri, text)
+            stores[name] = _triples_by_graph(store)
+    assert stores["batch"][f"<{graph.format('old')}>"] == {line.format("after")[:-3]}
+    assert stores["batch"][f"<{graph.format('c')}>"] == {line.format("c2")[:-3]}
+    blank = {g: stores["batch"][f"<{graph.format(g)}>"] for g in "de"}
+    assert blank["d"] != blank["e"]  # fresh blank nodes per graph
+    for store_graphs in stores.values():  # blank node labels differ between the two stores
+        del store_graphs[f"<{graph.format('d')}>"], store_graphs[f"<{graph.format('e')}>"]
+    assert stores["batch"] == stores["one by one"]
+    assert len(stores["batch"]) == 5
+
+
+def test_add_graphs_splits_large_batches_into_atomic_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calls to the bulk loader stay under ATOMIC_BULK_TRIPLES; a graph larger than that is
+    written in a transaction of its own. All graphs end complete."""
+    monkeypatch.setattr("kg.store.ATOMIC_BULK_TRIPLES", 5)
+    calls: list[int] = []
+    line = "<http://example.org/s{}> <http://example.org/p> <http://example.org/o> .\n"
+    sizes = [2, 3, 1, 4, 9, 2]
+    batch = [
+        (f"http://kg.example.org/graph/{n}", "".join(line.format(k) for k in range(size)))
+        for n, size in enumerate(sizes)
+    ]
+    with GraphStore(tmp_path / "s") as store:
+        native = store.native
+
+        class Counting:
+            def __getattr__(self, name: str) -> object:
+                return getattr(native, name)
+
+            def bulk_load(self, data: bytes, fmt: ox.RdfFormat) -> None:
+                calls.append(data.count(b"\n"))
+                native.bulk_load(data, fmt)
+
+        store._store = Counting()  # type: ignore[assignment]
+        store.add_graphs(batch)
+        store._store = native
+        counts = {g: len(t) for g, t in _triples_by_graph(store).items()}
+    assert calls == [5, 5, 2]  # 2+3 | 1+4 | 2; the 9-triple graph alone, in a transaction
+    assert counts == {f"<http://kg.example.org/graph/{n}>": s for n, s in enumerate(sizes)}
+
+
+def test_add_graphs_names_the_bad_graph_and_keeps_those_before_it(tmp_path: Path) -> None:
+    """A bad line in one new graph of a batch: the bulk call fails whole, the graphs are then
+    written one at a time, and the error names the bad graph; later graphs are not written."""
+    good = "<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
+    bad = '<http://example.org/s> <not an iri> "x" .\n'
+    graph = "http://kg.example.org/graph/{}"
+    with GraphStore(tmp_path / "s") as store:
+        batch = [(graph.format(1), good), (graph.format(2), good + bad), (graph.format(3), good)]
+        with pytest.raises(StoreError, match=graph.format(2)):
+            store.add_graphs(batch)
+        assert store.named_graphs() == [graph.format(1)]
 
 
 def test_content_hash_reads_the_recorded_hash(tmp_path: Path) -> None:
@@ -179,3 +269,37 @@ def test_every_write_moves_the_generation(tmp_path: Path) -> None:
             generations.append(store.generation)
         assert generations == sorted(set(generations)) and len(generations) == len(writes) + 1
         assert store.query(f"ASK {{ GRAPH <{G}> {{ ?s ?p ?o }} }}")
+
+
+def test_readers_see_a_batch_of_new_graphs_whole_or_not_at_all(tmp_path: Path) -> None:
+    """Queries running while add_graphs ingests batches (one thread writing, this one reading)
+    never see part of a graph, and two indexes read in one query agree."""
+    comment = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+
+    def batch(number: int) -> list[tuple[str, str]]:
+        graphs = []
+        for n in range(32):
+            graph = f"http://kg.example.org/graph/b{number}-{n}"
+            lines = (f'<{graph}#t{k}> {comment} "{k}" .\n' for k in range(100))
+            graphs.append((graph, "".join(lines)))
+        return graphs
+
+    per_graph = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s {comment} ?o }} }} GROUP BY ?g"
+    two_indexes = (
+        "SELECT ?a ?b WHERE { "
+        f"{{ SELECT (COUNT(*) AS ?a) WHERE {{ GRAPH ?g {{ ?s {comment} ?o }} }} }} "
+        "{ SELECT (COUNT(*) AS ?b) WHERE { GRAPH ?g { ?s ?p ?o } } } }"
+    )
+    seen: list[int] = []
+    with GraphStore(tmp_path / "s") as store:
+        writer = threading.Thread(target=lambda: [store.add_graphs(batch(b)) for b in range(30)])
+        writer.start()
+        while writer.is_alive():
+            counts = [int(row["n"].value) for row in store.query(per_graph)]  # type: ignore[union-attr]
+            assert set(counts) <= {100}
+            (row,) = store.query(two_indexes)  # type: ignore[misc]
+            assert row["a"] == row["b"]
+            seen.append(len(counts))
+        writer.join()
+        assert len(store.named_graphs()) == 30 * 32
+    assert len(set(seen)) > 1  # the reads did overlap the writes
