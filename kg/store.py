@@ -223,9 +223,22 @@ class GraphStore:
             try:
                 self.generation += 1
                 self._store.bulk_load(stream, ox.RdfFormat.N_QUADS)
-                self._store.optimize()
             except (OSError, SyntaxError, ValueError) as exc:
                 raise StoreError(f"bulk load into {self.path} failed: {exc}") from exc
+        self.optimize()
+
+    def optimize(self) -> None:
+        """Compact every index into as few files as it takes (a full RocksDB compaction), so
+        queries read fewer files: 1.2-1.9x as fast after a 10,000-article build, ~2.4 s per
+        million quads (docs/benchmarks.md). The content does not change.
+
+        Raises:
+            StoreError: the store cannot be written.
+        """
+        try:
+            self._store.optimize()
+        except OSError as exc:
+            raise StoreError(f"optimising the store at {self.path} failed: {exc}") from exc
 
     def query(self, sparql: str, *, union: bool = True, **options: Any) -> QueryResult:
         """Run a SPARQL query; by default the default graph is the union of all graphs.

@@ -165,3 +165,34 @@ def test_one_process_runner_returns_batches_in_order_and_raises_their_errors(
     with pytest.raises(FileNotFoundError):
         broken.result()
     broken.close(abort=True)
+
+
+def test_store_compacted_after_building_a_large_part_of_it(
+    tmp_path: Path, settings: Settings, nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that writes at least OPTIMIZE_SHARE of the article graphs compacts the store
+    (queries read fewer files); a small update to a larger store does not pay for it."""
+    calls: list[int] = []
+    optimize = GraphStore.optimize
+
+    def counted(store: GraphStore) -> None:
+        calls.append(len(store.article_graphs()))
+        optimize(store)
+
+    monkeypatch.setattr(GraphStore, "optimize", counted)
+    articles = [
+        {"id": f"a{n}", "text": f"Acme {n} Corp fired its chief executive, John Smith, on Friday."}
+        for n in range(12)
+    ]
+    source = _write(tmp_path / "a.jsonl", articles)
+    build([source], settings, nlp=nlp)
+    assert calls == [12]  # a new store: everything was written
+    articles[0] = {**articles[0], "text": "Acme Corp appointed Mary Jones as chairman."}
+    assert len(build([_write(source, articles)], settings, nlp=nlp).built) == 1
+    assert calls == [12]  # 1 of 12 graphs, under 10%
+    for n in (1, 2):
+        articles[n] = {**articles[n], "text": f"Globex {n} named Ann Lee its chief executive."}
+    assert len(build([_write(source, articles)], settings, nlp=nlp).built) == 2
+    assert calls == [12, 12]
+    with GraphStore(settings.store) as store:
+        assert len(store.article_graphs()) == 12
