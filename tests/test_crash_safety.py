@@ -307,10 +307,9 @@ def _one_graph(store: Path, graph: str) -> frozenset[str]:
     return store_graphs(store).get(graph, frozenset())
 
 
-def _write_in_child(store: Path, graph: str, body: Path, kill_after: float | None) -> float:
-    """Replace graph with body's triples in a child process; SIGKILL it kill_after seconds into
-    the write (None: let it finish). Returns the seconds the write ran."""
-    command = [sys.executable, "-c", _WRITE, str(store), graph, str(body)]
+def _run_child(command: list[str], kill_after: float | None) -> float:
+    """Run a writer child that prints "writing", then "written" when done; SIGKILL it
+    kill_after seconds after "writing" (None: let it finish). Returns the seconds it ran."""
     process = subprocess.Popen(command, env=kg_env(), stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     try:
@@ -320,13 +319,17 @@ def _write_in_child(store: Path, graph: str, body: Path, kill_after: float | Non
             assert process.stdout.readline().strip() == "written"
             return time.monotonic() - started
         time.sleep(kill_after)
-        process.kill()
-        process.wait()
         return kill_after
     finally:
         process.kill()
         process.wait()
         process.stdout.close()
+
+
+def _write_in_child(store: Path, graph: str, body: Path, kill_after: float | None) -> float:
+    """Replace graph with body's triples in a child process; SIGKILL it kill_after seconds into
+    the write (None: let it finish). Returns the seconds the write ran."""
+    return _run_child([sys.executable, "-c", _WRITE, str(store), graph, str(body)], kill_after)
 
 
 def test_store_write_killed_midway_keeps_old_or_new_graph(tmp_path: Path) -> None:
@@ -392,21 +395,7 @@ print("written", flush=True)
 def _add_in_child(store: Path, batches: int, kill_after: float | None) -> float:
     """Add batches of 32 new 300-triple graphs with GraphStore.add_graphs in a child process;
     SIGKILL it kill_after seconds in (None: let it finish). Returns the seconds it ran."""
-    command = [sys.executable, "-c", _ADD, str(store), str(batches)]
-    process = subprocess.Popen(command, env=kg_env(), stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    try:
-        assert process.stdout.readline().strip() == "writing"
-        started = time.monotonic()
-        if kill_after is None:
-            assert process.stdout.readline().strip() == "written"
-            return time.monotonic() - started
-        time.sleep(kill_after)
-        return kill_after
-    finally:
-        process.kill()
-        process.wait()
-        process.stdout.close()
+    return _run_child([sys.executable, "-c", _ADD, str(store), str(batches)], kill_after)
 
 
 def test_batch_of_new_graphs_killed_midway_is_all_there_or_absent(tmp_path: Path) -> None:
