@@ -229,7 +229,7 @@ class GraphStore:
 
     def optimize(self) -> None:
         """Compact every index into as few files as it takes (a full RocksDB compaction), so
-        queries read fewer files: 1.2-1.9x as fast after a 10,000-article build, ~2.4 s per
+        queries read fewer files: 1.2-1.9x as fast after a 10,000-article build, ~2 s per
         million quads (docs/benchmarks.md). The content does not change.
 
         Raises:
