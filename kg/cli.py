@@ -237,6 +237,28 @@ def validate(store: Path | None, graph: str | None) -> None:
 @cli.command()
 @_store_option
 @_errors
+def optimize(store: Path | None) -> None:
+    """Compact the store's indexes so queries read fewer files, as a `kg build` that wrote a
+    tenth of the store does at its end; for a store grown by many small builds. The content
+    does not change; about 2 s per million quads."""
+    import time
+
+    from kg.store import GraphStore
+
+    settings = _settings(store=store)
+    if not (settings.store / "CURRENT").exists():
+        raise InputError(f"no kg store at {settings.store}: nothing to optimise")
+    started = time.perf_counter()
+    with GraphStore(settings.store) as graph_store:
+        graph_store.optimize()
+        quads = len(graph_store)
+    seconds = time.perf_counter() - started
+    click.echo(f"Optimised {settings.store}: {quads} quads, {seconds:.1f} s.")
+
+
+@cli.command()
+@_store_option
+@_errors
 def stats(store: Path | None) -> None:
     """Count triples, articles, entities, events and facts in the store."""
     from kg.stats import store_stats

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
@@ -52,6 +54,26 @@ def test_export_to_file_and_stats(runner: CliRunner, demo_store_path: Path, tmp_
     assert len(Graph().parse(out, format="turtle")) > 100
     stats = runner.invoke(cli, ["stats", "--store", str(demo_store_path)])
     assert "articles: 1" in stats.output
+
+
+def test_optimize_keeps_the_content_and_refuses_a_missing_store(
+    runner: CliRunner, demo_store_path: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(demo_store_path, copy, ignore=shutil.ignore_patterns("LOCK"))
+
+    def quads() -> list[str]:
+        return sorted(str(q) for q in ox.Store.read_only(str(copy)))
+
+    before = quads()
+    result = runner.invoke(cli, ["optimize", "--store", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(before)} quads" in result.output
+    assert quads() == before
+    missing = tmp_path / "missing"
+    refused = runner.invoke(cli, ["optimize", "--store", str(missing)])
+    assert refused.exit_code == 2
+    assert "no kg store" in refused.output and not missing.exists()
 
 
 def test_build_reports_failures_with_nonzero_exit(tmp_path: Path) -> None:
