@@ -21,11 +21,8 @@ from pathlib import Path
 
 import atheris
 
-with atheris.instrument_imports(
-    include=["kg", "trafilatura", "htmldate", "courlan", "justext", "py3langid"]
-):
+with atheris.instrument_imports(include=["kg", "trafilatura", "htmldate", "courlan", "justext"]):
     # kg imports these lazily: import them here so that they are instrumented too.
-    import py3langid.langid  # noqa: F401
     import trafilatura  # noqa: F401
 
     from kg.config import Settings

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from kg.config import Settings
 from kg.errors import InputError
 from kg.ingest import read_paths
 from kg.ingest.checks import detect_language
 
+ROOT = Path(__file__).resolve().parents[1]
 GERMAN = (
     "Der Verteidigungsminister ist am Donnerstag zurückgetreten, teilte die Regierung in Berlin "
     "mit. Er habe sich mit dem Kanzler über die Politik gegenüber den Verbündeten nicht einigen "
@@ -123,7 +128,46 @@ def test_malformed_json_line_names_file_and_line(tmp_path: Path, settings: Setti
     ],
 )
 def test_short_english_texts_are_not_rejected(text: str) -> None:
-    assert detect_language(text)[0] == "en"
+    assert detect_language(text).language == "en"
+
+
+def _spacy_examples(language: str) -> str:
+    """spaCy's example sentences for a language: text kg's language check was not tuned on."""
+    return " ".join(importlib.import_module(f"spacy.lang.{language}.examples").sentences)
+
+
+@pytest.mark.parametrize(
+    "language", ["de", "fr", "es", "it", "pt", "nl", "pl", "ru", "tr", "ar", "zh", "ja", "id"]
+)
+def test_articles_in_other_languages_are_refused(language: str) -> None:
+    guess = detect_language(_spacy_examples(language))
+    assert guess.refuses_english, guess
+    assert guess.language == language and guess.english_share < 0.5
+
+
+def test_english_dev_articles_and_a_foreign_quote_pass() -> None:
+    rows = (ROOT / "eval" / "news-dev" / "articles.jsonl").read_text().splitlines()
+    texts = [json.loads(row)["text"] for row in rows if row.strip()]
+    assert len(texts) >= 10
+    quoted = f'{texts[0]}\n\n"{_spacy_examples("de")[:300]}," the minister told Der Spiegel.'
+    for text in [*texts, quoted]:
+        guess = detect_language(text)
+        assert not guess.refuses_english and guess.english_share >= 0.5, (text[:60], guess)
+
+
+def test_a_mostly_german_text_with_english_in_it_is_refused() -> None:
+    mixed = f"{_spacy_examples('de')} {_spacy_examples('en')[:200]}"
+    guess = detect_language(mixed)
+    assert guess.refuses_english and 0 < guess.english_share < 0.5, guess
+
+
+@given(st.text(st.characters(codec=None, exclude_categories=()), min_size=0, max_size=400))
+@settings_(max_examples=300, deadline=None)
+def test_language_check_takes_any_text(noise: str) -> None:
+    """CLD2 refuses controls, surrogates and noncharacters: they are removed before it reads."""
+    text = f"The minister resigned on Thursday after a dispute {noise} over the plan for the army."
+    guess = detect_language(text)
+    assert 0.0 <= guess.english_share <= 1.0 and 0.0 <= guess.share <= 1.0
 
 
 def test_unsupported_path_type_is_an_error(tmp_path: Path, settings: Settings) -> None:

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any
+
+import pycld2
 
 from kg.errors import InputError
 from kg.model import Article
 
-__all__ = ["brief_repr", "check_article", "decode_text", "read_bytes"]
+__all__ = [
+    "LanguageGuess",
+    "brief_repr",
+    "check_article",
+    "decode_text",
+    "detect_language",
+    "read_bytes",
+]
 
-# Only texts with at least this many words are language-checked: headlines and datelines pass.
-_MIN_WORDS_FOR_LANGUAGE = 12
-_MIN_CONFIDENCE_NOT_ENGLISH = 0.9
+# Only texts with at least this many letters (about 12 English words, a sentence or two of Chinese)
+# are language-checked: headlines and datelines pass.
+_MIN_LETTERS_FOR_LANGUAGE = 60
+# A text is refused when CLD2 reliably finds another language in most of it, English in under half.
+_MIN_ENGLISH_SHARE = 0.5
+_SAMPLE_CHARS = 20000
+_UNKNOWN = "un"
+# What CLD2 refuses as input: C0/C1 controls, surrogates and Unicode's noncharacters. None of them
+# says anything about language.
+_NOT_FOR_CLD2 = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def brief_repr(value: object, limit: int = 80) -> str:
@@ -74,24 +94,49 @@ def check_article(article: Article, max_bytes: int) -> None:
         raise InputError(f"{where}: article text of {size:,} bytes is over {max_bytes:,} bytes")
     if article.url is not None and not _IRI.fullmatch(article.url):
         raise InputError(f"{where}: url {brief_repr(article.url)} is not an absolute IRI")
-    language, confidence = detect_language(article.text)
-    if language != "en" and confidence >= _MIN_CONFIDENCE_NOT_ENGLISH:
+    guess = detect_language(article.text)
+    if guess.refuses_english:
         raise InputError(
-            f"{where}: the text is in {language!r} (confidence {confidence:.2f}), "
-            "and kg extracts from English only"
+            f"{where}: the text is in {guess.language!r} ({guess.share:.0%} of it, "
+            f"English {guess.english_share:.0%}), and kg extracts from English only"
         )
 
 
-def detect_language(text: str) -> tuple[str, float]:
-    """ISO 639-1 code and confidence; short texts are taken as English."""
-    if len(_WORD.findall(text[:20000])) < _MIN_WORDS_FOR_LANGUAGE:
-        return "en", 1.0
-    language, confidence = _identifier().classify(text[:20000])
-    return str(language), float(confidence)
+@dataclass(frozen=True)
+class LanguageGuess:
+    """CLD2's reading of a text: its main language and how much of the text is in it.
+
+    Shares are of the text's letters, from 0 to 1. `reliable` is CLD2's own judgement: false for
+    texts too short or too mixed to tell.
+    """
+
+    language: str
+    share: float
+    english_share: float
+    reliable: bool
+
+    @property
+    def refuses_english(self) -> bool:
+        """A known language other than English reliably holds most of the text."""
+        return (
+            self.reliable
+            and self.language not in ("en", _UNKNOWN)
+            and self.english_share < _MIN_ENGLISH_SHARE
+        )
 
 
-@cache
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+def detect_language(text: str) -> LanguageGuess:
+    """The language of the text's first 20,000 characters; short texts are taken as English.
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    CLD2 (pycld2, compiled) reads about 2.5k characters in 0.15 ms, a tenth of the time of
+    py3langid's pure-Python loop, which also held the GIL a one-process build's extraction needs.
+    """
+    sample = text[:_SAMPLE_CHARS]
+    letters = islice(_LETTER.finditer(sample), _MIN_LETTERS_FOR_LANGUAGE)
+    if sum(1 for _ in letters) < _MIN_LETTERS_FOR_LANGUAGE:
+        return LanguageGuess("en", 1.0, 1.0, reliable=False)
+    cleaned = _NOT_FOR_CLD2.sub(" ", sample).encode("utf-8")
+    reliable, _, languages = pycld2.detect(cleaned)
+    english = sum(percent for _, code, percent, _ in languages if code == "en")
+    _, code, percent, _ = languages[0]
+    return LanguageGuess(str(code), percent / 100, english / 100, bool(reliable))
