@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import fcntl
 import io
+import json
 import os
 import shutil
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +37,10 @@ _CONTENT_HASH = ox.NamedNode(f"{KG_NAMESPACE}contentHash")
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
+STATISTICS_FILE = "kg-statistics.json"
+"""Counts computed from the whole store (for VoID), saved in the store's directory and deleted
+by every write (RocksDB leaves files it does not name alone)."""
+
 ATOMIC_BULK_TRIPLES = 250_000
 """Most triples :meth:`GraphStore.add_graphs` hands Oxigraph's bulk loader in one call. The
 loader sorts up to 1,000,000 quads in memory, writes one file per index and has RocksDB ingest
@@ -53,10 +59,13 @@ class GraphStore:
             StoreError: the directory is locked by another process or holds no store.
         """
         self.path = path
+        self.read_only = read_only
         self.generation = 0
-        """Writes made through this handle so far: a cache key for what is computed from the
-        content (VoID). Nothing else changes the store while it is open: a writable store holds
-        the writer lock, and a read-only one does not see later writes."""
+        """Moves on before and after each write through this handle: a cache key for what is
+        computed from the content (VoID). Nothing else changes the store while it is open: a
+        writable store holds the writer lock, and a read-only one does not see later writes."""
+        self._writes = 0  # writes under way (SPARQL updates may run on several threads)
+        self._lock = threading.Lock()
         try:
             if read_only:
                 if not (path / "CURRENT").exists():
@@ -81,6 +90,55 @@ class GraphStore:
         store = self.__dict__.pop("_store", None)
         if store is not None:
             del store
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Around every write: the generation moves on before and after it, saved statistics
+        are deleted before it, and none are saved while it runs."""
+        with self._lock:
+            self.generation += 1
+            self._writes += 1
+            self._forget_statistics()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.generation += 1
+                self._writes -= 1
+
+    def _forget_statistics(self) -> None:
+        if not self.read_only:  # a read-only handle's writes fail, and its view may be older
+            (self.path / STATISTICS_FILE).unlink(missing_ok=True)
+
+    def saved_statistics(self) -> dict[str, Any] | None:
+        """What :meth:`save_statistics` saved, if the store has not been written since (None
+        also when the file is unreadable: the caller computes the statistics again)."""
+        try:
+            data = json.loads((self.path / STATISTICS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def save_statistics(self, data: dict[str, Any], generation: int) -> bool:
+        """Save statistics computed from the content at ``generation``, in the store directory,
+        where every write through a GraphStore deletes them. Returns False, saving nothing, when
+        the store was written since (or is being written), or is open read-only: another process
+        may then be writing it.
+        """
+        if self.read_only:
+            return False
+        target = self.path / STATISTICS_FILE
+        partial = target.with_name(f"{target.name}.partial")
+        with self._lock:
+            if self._writes or self.generation != generation:
+                return False
+            try:
+                partial.write_text(json.dumps(data), encoding="utf-8")
+                partial.replace(target)
+            except OSError:
+                partial.unlink(missing_ok=True)
+                return False
+        return True
 
     @property
     def native(self) -> ox.Store:
@@ -123,8 +181,8 @@ class GraphStore:
         data = body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}"
         steps.append(f"INSERT DATA {{\n{data}\n}}")
         try:
-            self.generation += 1
-            self._store.update(" ;\n".join(steps))
+            with self._writing():
+                self._store.update(" ;\n".join(steps))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"writing graph <{graph or 'default'}> failed: {exc}") from exc
 
@@ -138,13 +196,13 @@ class GraphStore:
             StoreError: the update failed; the graph is left as it was.
         """
         name = ox.NamedNode(graph)
-        self.generation += 1
         try:
-            if not self._store.contains_named_graph(name):
-                self._store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
-                return
-            update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
-            self._store.update(update + ntriples + "} }")
+            with self._writing():
+                if not self._store.contains_named_graph(name):
+                    self._store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+                    return
+                update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
+                self._store.update(update + ntriples + "} }")
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"writing graph <{graph}> failed: {exc}") from exc
 
@@ -184,8 +242,8 @@ class GraphStore:
             quads = "".join(
                 text.replace(" .\n", f" {ox.NamedNode(graph)} .\n") for graph, text in chunk
             )
-            self.generation += 1
-            self._store.bulk_load(quads.encode(), ox.RdfFormat.N_QUADS)
+            with self._writing():
+                self._store.bulk_load(quads.encode(), ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError, ValueError):
             for graph, text in chunk:
                 self.replace_graph_text(graph, text)
@@ -203,8 +261,8 @@ class GraphStore:
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph."""
-        self.generation += 1
-        self._store.update(f"DROP SILENT GRAPH <{graph}>")
+        with self._writing():
+            self._store.update(f"DROP SILENT GRAPH <{graph}>")
 
     def has_graph(self, graph: str) -> bool:
         """True when the named graph holds at least one triple."""
@@ -221,8 +279,8 @@ class GraphStore:
         """
         with io.BufferedReader(_Concatenated(shards), buffer_size=1 << 20) as stream:
             try:
-                self.generation += 1
-                self._store.bulk_load(stream, ox.RdfFormat.N_QUADS)
+                with self._writing():
+                    self._store.bulk_load(stream, ox.RdfFormat.N_QUADS)
             except (OSError, SyntaxError, ValueError) as exc:
                 raise StoreError(f"bulk load into {self.path} failed: {exc}") from exc
         self.optimize()
@@ -260,8 +318,8 @@ class GraphStore:
             QueryError: the update does not parse or cannot be applied.
         """
         try:
-            self.generation += 1
-            self._store.update(sparql)
+            with self._writing():
+                self._store.update(sparql)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL update: {exc}") from exc
         except (OSError, ValueError, RuntimeError) as exc:

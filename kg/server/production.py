@@ -33,6 +33,7 @@ from gunicorn.app.base import BaseApplication
 from kg.config import Settings
 from kg.server import create_app, services
 from kg.store import GraphStore
+from kg.void_stats import void_statistics
 
 __all__ = ["bind_socket", "serve_workers"]
 
@@ -113,7 +114,10 @@ def serve_workers(settings: Settings, announce: Callable[[str], None]) -> None:
             build) holds it: read-only workers would not see its writes.
     """
     GraphStore(settings.store, read_only=True).close()
-    GraphStore(settings.store).close()  # fails while a writer holds the store
+    with GraphStore(settings.store) as store:  # fails while a writer holds the store
+        # The VoID counts, computed once here (if the store changed since they were saved) for
+        # every worker to read: a worker's read-only store cannot save them.
+        void_statistics(store, settings.base_iri)
     listener = bind_socket(settings.host, settings.port)
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     announce(f"http://{shown}:{listener.getsockname()[1]}/")

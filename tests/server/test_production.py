@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
+import rdflib
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.store import GraphStore
+from kg.store import STATISTICS_FILE, GraphStore
 from tests.conftest import _start_server, _stop
 from tests.server import IGNORE_LIVE_SERVER_PIPES
 
@@ -22,6 +24,7 @@ DATA = (
     + " ".join(f"<http://example.org/s{i}> <http://example.org/p> {i} ." for i in range(50))
     + " } }"
 )
+VOID = "http://rdfs.org/ns/void#"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o }"
 SERVER_SETTINGS = (
     "KG_STORE",
@@ -119,6 +122,12 @@ def test_serve_workers_answer_concurrent_queries(tmp_path: Path) -> None:
     assert "worker" in update.json()["message"]
     assert put.status_code == 403
     assert void.status_code == 200
+    # The VoID counts were computed once before the workers started, and saved for them.
+    saved = json.loads((tmp_path / "store" / STATISTICS_FILE).read_text())
+    assert saved["totals"]["triples"] == 50
+    described = rdflib.Graph().parse(data=void.content, format="turtle")
+    dataset = rdflib.URIRef(f"{url}/.well-known/void#dataset")
+    assert described.value(dataset, rdflib.URIRef(f"{VOID}triples")) == rdflib.Literal(50)
     deadline = time.monotonic() + 15
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
