@@ -15,7 +15,9 @@ from __future__ import annotations
 import fcntl
 import io
 import json
+import logging
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,6 +36,8 @@ from kg.vocab import KG_NAMESPACE
 __all__ = ["GraphStore", "QueryResult", "backup_store"]
 
 _CONTENT_HASH = ox.NamedNode(f"{KG_NAMESPACE}contentHash")
+_BULK_SST = re.compile(r"bulk-[0-9]+\.sst")
+logger = logging.getLogger(__name__)
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -74,6 +78,7 @@ class GraphStore:
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
+                _remove_stray_bulk_files(path)
         except OSError as exc:
             raise _open_error(path, exc) from exc
 
@@ -403,6 +408,25 @@ def _chunks(graphs: list[tuple[str, str, int]], most: int) -> Iterator[list[tupl
         size += lines
     if chunk:
         yield chunk
+
+
+def _remove_stray_bulk_files(path: Path) -> None:
+    """Delete the SST files of a bulk load that was killed before RocksDB ingested them.
+
+    Oxigraph's bulk loader writes each index's sorted quads to ``bulk-<random>.sst`` in the store
+    directory, then has RocksDB ingest (move) them; a process killed in between leaves them
+    there, unused, and RocksDB never deletes names it did not give. Only a writable open calls
+    this: it holds the store's lock, so no bulk load of another process is running.
+    """
+    strays = [p for p in path.glob("bulk-*.sst") if _BULK_SST.fullmatch(p.name)]
+    for stray in strays:
+        try:
+            size = stray.stat().st_size
+            stray.unlink()
+        except OSError as exc:  # the store still works with the file there
+            logger.warning("cannot remove %s, left by a bulk load cut short: %s", stray, exc)
+            continue
+        logger.warning("removed %s (%d bytes), left by a bulk load cut short", stray, size)
 
 
 def _open_error(path: Path, exc: OSError) -> StoreError:

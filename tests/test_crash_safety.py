@@ -36,6 +36,7 @@ from kg import iri
 from kg.build import build
 from kg.config import Settings
 from kg.ingest import read_paths
+from kg.store import GraphStore
 from tests.conftest import _start_server, _stop
 from tests.versions import (
     V2,
@@ -515,3 +516,47 @@ def test_server_killed_during_update_keeps_old_or_new_graph(
         _stop(process)
     assert statuses == [204]
     assert store_graphs(v1_copy) == old
+
+
+_BULK = """
+import sys
+from pathlib import Path
+from kg.store import GraphStore
+store = GraphStore(Path(sys.argv[1]))
+print("writing", flush=True)
+store.bulk_load([Path(sys.argv[2])])
+print("written", flush=True)
+"""
+
+
+def test_sst_files_of_a_killed_bulk_load_go_at_the_next_writable_open(tmp_path: Path) -> None:
+    """Oxigraph's bulk loader writes bulk-<random>.sst files into the store before RocksDB
+    ingests them; SIGKILLed while one exists, the file stays. A read-only open leaves it (a
+    writer may be loading); the next writable open, which holds the store's lock, removes it,
+    and the store is usable."""
+    store, shard = tmp_path / "store", tmp_path / "shard.nq"
+    with shard.open("w") as out:
+        for i in range(1_500_000):
+            out.write(f'<http://e.org/s{i}> <http://e.org/p> "{i}" <http://e.org/g{i % 50}> .\n')
+    command = [sys.executable, "-c", _BULK, str(store), str(shard)]
+    process = subprocess.Popen(command, env=kg_env(), stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    try:
+        assert process.stdout.readline().strip() == "writing"
+        deadline = time.monotonic() + 120
+        while not list(store.glob("bulk-*.sst")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+    strays = list(store.glob("bulk-*.sst"))
+    assert strays, "no bulk-*.sst file seen before the kill: has Oxigraph renamed them?"
+    with GraphStore(store, read_only=True):
+        assert all(stray.exists() for stray in strays)
+    with GraphStore(store) as reopened:
+        assert not list(store.glob("bulk-*.sst"))
+        reopened.replace_graph_text(
+            "http://e.org/after", '<http://e.org/a> <http://e.org/b> "c" .\n'
+        )
+        assert reopened.has_graph("http://e.org/after")
