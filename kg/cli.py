@@ -402,6 +402,14 @@ def backup(dest: Path, store: Path | None) -> None:
     help="Seconds a timed-out query may go on computing before its worker process is replaced "
     "(KG_QUERY_GRACE_S; --workers > 1).",
 )
+@click.option(
+    "--worker-max-rss-mb",
+    type=int,
+    default=None,
+    help="Resident MiB past which a worker's queries get a 503 and the worker is replaced "
+    "(KG_WORKER_MAX_RSS_MB; 0: half the machine's memory over the workers; -1: none; "
+    "--workers > 1).",
+)
 @click.option("--max-rows", type=int, default=None, help="Most result rows (KG_MAX_ROWS).")
 @click.option(
     "--max-running-queries",

@@ -160,6 +160,13 @@ class Settings:
         "Seconds a timed-out query may go on computing before `kg serve --workers N` replaces "
         "its worker process to stop it.",
     )
+    worker_max_rss_mb: int = _setting(
+        0,
+        "KG_WORKER_MAX_RSS_MB",
+        "Resident memory (MiB) past which a `kg serve --workers N` worker answers its running "
+        "queries with a 503 and is replaced; 0: half of the machine's memory shared among the "
+        "workers; -1: no limit.",
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

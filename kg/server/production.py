@@ -23,6 +23,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -32,10 +33,14 @@ from gunicorn.app.base import BaseApplication
 
 from kg.config import Settings
 from kg.server import create_app, services
+from kg.server.memory_guard import MemoryGuard, memory_limit
+from kg.server.runner import QueryRunner
 from kg.store import GraphStore
 from kg.void_stats import void_statistics
 
 __all__ = ["bind_socket", "serve_workers"]
+
+_MEMORY_DRAIN_S = 2.0
 
 
 class _Workers(BaseApplication):  # type: ignore[misc]
@@ -75,8 +80,35 @@ class _Workers(BaseApplication):  # type: ignore[misc]
 
 
 def _watch_runaways(worker: Any) -> None:
-    """gunicorn's post_worker_init: a stuck timed-out query makes the worker replace itself."""
-    services(worker.wsgi).runner.recycle_with(partial(_recycle, worker))
+    """gunicorn's post_worker_init: a stuck timed-out query makes the worker replace itself,
+    and so does a worker holding more memory than KG_WORKER_MAX_RSS_MB (kg/server/memory_guard.py).
+    """
+    kg = services(worker.wsgi)
+    kg.runner.recycle_with(partial(_recycle, worker))
+    limit = memory_limit(kg.settings)
+    if limit is not None:
+        MemoryGuard(limit, partial(_over_memory, worker, kg.runner, limit)).start()
+
+
+def _over_memory(worker: Any, runner: QueryRunner, limit: int, resident: int) -> None:
+    """Answer the waiting queries with a 503, stop taking connections, end the process soon."""
+    mib = 2**20
+    worker.log.error(
+        "worker %s holds %d MiB, over KG_WORKER_MAX_RSS_MB (%d MiB): replacing it",
+        worker.pid,
+        resident // mib,
+        limit // mib,
+    )
+    runner.abandon(
+        f"the query needed more memory than this server allows a worker ({limit // mib} MiB, "
+        "KG_WORKER_MAX_RSS_MB); add a LIMIT or narrow its patterns, and avoid ORDER BY, "
+        "DISTINCT or GROUP BY over many solutions"
+    )
+    os.kill(worker.pid, signal.SIGTERM)  # graceful stop: the arbiter starts a fresh worker
+    # The query goes on taking memory while the worker stops: end it after a short drain.
+    ender = threading.Timer(_MEMORY_DRAIN_S, _exit_now, args=(None, worker))
+    ender.name, ender.daemon = "kg-memory-exit", True
+    ender.start()
 
 
 def _recycle(worker: Any) -> None:

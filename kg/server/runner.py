@@ -7,12 +7,15 @@ aggregate, a property path over everything) keeps its thread and a CPU busy unti
 Those threads are capped: past ``max_running`` queries still running, new ones get a 503 straight
 away. A runner may also be given ``on_stuck`` (``recycle_with``): it is called once a timed-out
 query is still computing ``grace_s`` after its timeout; under gunicorn it replaces the worker
-process, which is the only way to stop the computation (kg/server/production.py).
+process, which is the only way to stop the computation (kg/server/production.py). A runner can
+also be abandoned (:meth:`QueryRunner.abandon`, when the worker is about to be replaced for its
+memory): the requests waiting on it, and any that come after, get a 503 at once.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypeVar
@@ -24,6 +27,7 @@ from kg.errors import QueryTimeout
 __all__ = ["QueryRunner"]
 
 T = TypeVar("T")
+_POLL_S = 0.2  # how often a waiting request checks whether the runner was abandoned
 
 
 class QueryRunner:
@@ -36,18 +40,26 @@ class QueryRunner:
         self._running: dict[threading.Thread, threading.Event] = {}
         self._lock = threading.Lock()
         self._on_stuck: Callable[[], None] | None = None
+        self._abandoned = threading.Event()
+        self._reason = ""
 
     def recycle_with(self, on_stuck: Callable[[], None]) -> None:
         """Call on_stuck when a timed-out query still computes grace_s after its timeout."""
         self._on_stuck = on_stuck
+
+    def abandon(self, reason: str) -> None:
+        """Give up every job: those waited on and those to come get a 503 with reason."""
+        self._reason = reason
+        self._abandoned.set()
 
     def run(self, job: Callable[[threading.Event], T]) -> T:
         """The job's result, or its exception, if it ends within the timeout.
 
         Raises:
             QueryTimeout: the job did not end in time (it is told to stop).
-            ServiceUnavailable: too many jobs still running.
+            ServiceUnavailable: too many jobs still running, or the runner was abandoned.
         """
+        self._check_abandoned()
         if not self._slots.acquire(blocking=False):
             raise ServiceUnavailable(
                 "too many queries are still running (timed-out queries finish in the "
@@ -62,15 +74,27 @@ class QueryRunner:
         with self._lock:
             self._running[thread] = cancelled
         thread.start()
-        try:
-            return future.result(timeout=self.timeout_s)
-        except TimeoutError as exc:
-            cancelled.set()
-            self._watch(thread)
-            raise QueryTimeout(
-                f"the query ran past {self.timeout_s:g} s (KG_QUERY_TIMEOUT_S); "
-                "add a LIMIT, narrow its patterns or raise the timeout"
-            ) from exc
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                return future.result(timeout=max(0.0, min(left, _POLL_S)))
+            except TimeoutError as exc:
+                if self._abandoned.is_set():
+                    cancelled.set()
+                    self._check_abandoned()
+                if left > _POLL_S:
+                    continue
+                cancelled.set()
+                self._watch(thread)
+                raise QueryTimeout(
+                    f"the query ran past {self.timeout_s:g} s (KG_QUERY_TIMEOUT_S); "
+                    "add a LIMIT, narrow its patterns or raise the timeout"
+                ) from exc
+
+    def _check_abandoned(self) -> None:
+        if self._abandoned.is_set():
+            raise ServiceUnavailable(self._reason, retry_after=1)
 
     def close(self, wait_s: float = 5.0) -> None:
         """Tell every running job to stop and wait up to wait_s for each."""

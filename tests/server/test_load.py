@@ -48,16 +48,16 @@ class Outcome:
     body: bytes
 
 
-def _fill(path: Path) -> None:
+def _fill(path: Path, quads: int = QUADS) -> None:
     with GraphStore(path) as store:
         store.native.bulk_extend(
             ox.Quad(
                 ox.NamedNode(f"{EX}s{i}"),
                 ox.NamedNode(f"{EX}p{i % 7}"),
-                ox.NamedNode(f"{EX}s{(i * 7919) % QUADS}"),
+                ox.NamedNode(f"{EX}s{(i * 7919) % quads}"),
                 ox.NamedNode(f"{EX}g{i % 50}"),
             )
-            for i in range(QUADS)
+            for i in range(quads)
         )
 
 
@@ -177,3 +177,38 @@ def test_a_stopping_worker_answers_the_next_request_of_a_kept_alive_connection(
     finally:
         _stop(process)
     assert [o.status for o in outcomes] == [503, 503, 503], [o.body[:200] for o in outcomes]
+
+
+MATERIALISING = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d"
+
+
+@pytest.mark.server
+def test_a_worker_past_its_memory_limit_answers_503_and_is_replaced(tmp_path: Path) -> None:
+    """A sort over a cartesian product holds every solution, growing by hundreds of MiB a
+    second; the worker running it passes --worker-max-rss-mb long before the query timeout, its
+    request gets a 503 naming the limit, the worker is replaced and the server still answers.
+    2,000 quads: 4e6 solutions, ~1.2 GiB sorted, a bound on what the test takes should the
+    guard fail (a 20 s timeout bounds it too)."""
+    _fill(tmp_path / "store", 2_000)
+    process, url = _start_server(
+        tmp_path / "store", "--workers", "2", "--timeout", "20", "--worker-max-rss-mb", "600"
+    )
+    try:
+        before = _workers(process.pid, 2)
+        started = time.monotonic()
+        with httpx.Client(timeout=180) as client:
+            answer = _ask(client, url, "materialising", MATERIALISING)
+        took = time.monotonic() - started
+        deadline = time.monotonic() + 60
+        while all(_alive(p) for p in before) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        after = _workers(process.pid, 2)
+        still_answering = _drive(url, [("ask", CHEAP["ask"])] * 6)
+    finally:
+        _stop(process)
+    assert answer.status == 503, answer.body[:300]
+    assert "KG_WORKER_MAX_RSS_MB" in json.loads(answer.body)["message"]
+    assert took < 15, f"answered after {took:.1f} s: the timeout, not the memory limit"
+    assert not all(_alive(p) for p in before), "no worker was replaced"
+    assert len(after) == 2 and after != before
+    assert [o.status for o in still_answering] == [200] * 6
