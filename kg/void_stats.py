@@ -108,7 +108,11 @@ def _compute(store: GraphStore, base: str) -> VoidStatistics:
     return VoidStatistics(
         base=base,
         totals=totals,
-        classes=[(str(r["key"]), _int(r["n"])) for r in _select(store, _CLASSES, base)],
+        classes=[
+            (str(r["key"]), _int(r["n"]))
+            for r in _select(store, _CLASSES, base)
+            if not isinstance(r["key"], ox.Triple)  # a quoted triple as a class: not VoID's
+        ],
         properties=properties,
         links=[
             (str(r["domain"].value), str(r["p"].value), _int(r["n"]))

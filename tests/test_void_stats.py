@@ -18,6 +18,7 @@ from kg.void_stats import VoidStatistics, void_statistics
 BASE = Settings().base_iri
 ROOT = "http://localhost:5000/"
 OWL = "http://www.w3.org/2002/07/owl#"
+VOID = "http://rdfs.org/ns/void#"
 DATA = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
 INSERT DATA {{
   GRAPH <{BASE}graph/a1> {{
@@ -121,3 +122,17 @@ def test_read_only_store_neither_saves_nor_deletes(store: GraphStore) -> None:
         assert void_statistics(reader, BASE) == saved
         assert not (reader.path / STATISTICS_FILE).exists()
         assert not reader.save_statistics(saved.to_json(), reader.generation)
+
+
+def test_a_triple_term_used_as_a_class_is_left_out(store: GraphStore) -> None:
+    """RDF 1.2 lets a triple term be the object of rdf:type; VoID's void:class is a resource."""
+    store.update(
+        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> INSERT DATA { GRAPH "
+        "<http://x.org/g> { <http://x.org/a> rdf:type <<( <http://x.org/a> <http://x.org/b> "
+        "<http://x.org/c> )>> } }"
+    )
+    counts = void_statistics(store, BASE)
+    assert counts.totals["triples"] == len(store) == 7
+    assert len(counts.classes) == 3 and all("<<" not in key for key, _ in counts.classes)
+    described = _graph(describe_dataset(store, Settings(store=store.path), ROOT))
+    assert len(list(described.objects(predicate=rdflib.URIRef(f"{VOID}class")))) == 3
