@@ -14,14 +14,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from kg import iri
 from kg.config import Settings
 from kg.model import Article, Entity, Fact
-from kg.nlp import extract
 from kg.rdf import Triple, article_triples, nquads
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 __all__ = [
     "ArticleGraph",
@@ -90,6 +91,8 @@ def run_batch(
     nlp: Language, batch: Batch, settings: Settings, shards: Path | None = None
 ) -> BatchResult:
     """Extract and map every article of batch; write its shard if shards is a directory."""
+    from kg.nlp import extract  # spaCy: imported where extraction runs, not by a build's parent
+
     digests = {article.id: digest for article, digest in batch.jobs}
     graphs = []
     for article, entities, facts in extract(nlp, (a for a, _ in batch.jobs)):

@@ -146,6 +146,12 @@ class Settings:
     batch_size: int = _setting(
         32, "KG_BATCH_SIZE", "Articles a build worker takes at a time (one shard per batch)."
     )
+    write_triples: int = _setting(
+        250_000,
+        "KG_WRITE_TRIPLES",
+        "Triples a build gathers from its workers before writing them (new graphs in one bulk "
+        "ingestion, atomic up to 250,000): fewer, larger ingestions leave RocksDB less to compact.",
+    )
     dask_scheduler: str | None = _setting(
         None,
         "KG_DASK_SCHEDULER",

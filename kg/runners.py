@@ -25,14 +25,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, Protocol
-
-from spacy.language import Language
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.batches import Batch, BatchResult, run_batch
 from kg.config import Settings
 from kg.errors import KgError
-from kg.nlp import load_pipeline
+
+if TYPE_CHECKING:  # spaCy is imported by the workers only (load_pipeline, below)
+    from spacy.language import Language
 
 __all__ = ["InlineRunner", "ProcessRunner", "Runner", "run_all"]
 
@@ -103,6 +103,8 @@ class InlineRunner:
 
     def _run(self, batch: Batch) -> BatchResult:
         if self._nlp is None:
+            from kg.nlp import load_pipeline
+
             self._nlp = load_pipeline(self._settings)
         return run_batch(self._nlp, batch, self._settings, self._shards)
 
@@ -161,6 +163,8 @@ class ProcessRunner:
 def _work(settings: Settings, shards: Path | None, tasks: Any, results: Any, parent: int) -> None:
     """A worker process: load the pipeline once, then run batches until None or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from kg.nlp import load_pipeline
+
     nlp = load_pipeline(settings)
     while os.getppid() == parent:
         try:

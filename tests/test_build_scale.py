@@ -10,7 +10,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -145,7 +145,14 @@ def test_interrupted_build_resumes_without_duplicates(
     corpus = _corpus(tmp_path / "corpus.jsonl", _articles(120))
     store = tmp_path / "store"
     command = [sys.executable, "-m", "kg", "build", str(corpus), "--store", str(store), "-v"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_PROCESSES": "2", "KG_BATCH_SIZE": "2"}  # noqa: TID251
+    # KG_WRITE_TRIPLES=1: each batch written as it comes, so that the build is cut mid-way.
+    env = {
+        **os.environ,  # noqa: TID251 - the child's environment
+        "PYTHONPATH": str(ROOT),
+        "KG_PROCESSES": "2",
+        "KG_BATCH_SIZE": "2",
+        "KG_WRITE_TRIPLES": "1",
+    }
     # A shell's background job starts with SIGINT ignored, and a child inherits that: give the
     # build the default disposition, as in a terminal.
     process = subprocess.Popen(
@@ -331,3 +338,30 @@ def test_prune_touches_nothing_when_an_input_failed(
     assert "Pruned 1 article graph(s) not in the input." in result.output
     with GraphStore(settings.store) as opened:
         assert iri.graph_iri(settings.base_iri, "three") not in opened.article_graphs()
+
+
+def test_build_gathers_graphs_into_larger_writes(
+    tmp_path: Path, corpus: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KG_WRITE_TRIPLES: graphs wait until they hold that many triples, then go to the store
+    in one call (one bulk ingestion); the store is the same either way."""
+    calls: list[int] = []
+    write = GraphStore.add_graphs
+
+    def recorded(store: GraphStore, graphs: Sequence[tuple[str, str]]) -> None:
+        calls.append(len(graphs))
+        write(store, graphs)
+
+    monkeypatch.setattr(GraphStore, "add_graphs", recorded)
+    one = build([corpus], Settings(store=tmp_path / "one", batch_size=1, write_triples=1), nlp=nlp)
+    assert calls == [1] * 5
+    calls.clear()
+    gathered = Settings(store=tmp_path / "all", batch_size=1, write_triples=10**9)
+    report = build([corpus], gathered, nlp=nlp)
+    assert calls == [5]
+    assert report.triples == one.triples and len(report.built) == 5
+    with (
+        GraphStore(tmp_path / "one", read_only=True) as a,
+        GraphStore(tmp_path / "all", read_only=True) as b,
+    ):
+        assert sorted(map(str, a.native)) == sorted(map(str, b.native))

@@ -189,7 +189,7 @@ def test_second_build_fails_fast_while_the_first_completes(
     with log.open("w") as stderr:
         first = subprocess.Popen(
             [*command, "--no-progress"],
-            env=kg_env(KG_BATCH_SIZE="1"),
+            env=kg_env(KG_BATCH_SIZE="1", KG_WRITE_TRIPLES="1"),
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,

@@ -94,7 +94,7 @@ def _build_command(store: Path, *extra: str) -> list[str]:
 def _run_and_kill(command: list[str], kill: Kill, log: Path, root: Path) -> Outcome:
     """Start a build in its own process group and SIGKILL the group (it and any workers) at
     the kill point."""
-    env = kg_env(KG_BATCH_SIZE="1")
+    env = kg_env(KG_BATCH_SIZE="1", KG_WRITE_TRIPLES="1")
     with log.open("w") as stderr:
         process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True
