@@ -7,15 +7,15 @@ Usage (by hand; results go to docs/benchmarks.md, section "Corpus build"):
         --oxigraph /tmp/oxi-venv/bin/oxigraph
 
 The corpus comes from bench/corpus.py (CoNLL04 sentences recombined, plus the demo article).
-Configurations: (s) bare spaCy, the model alone; (a) kg's pipeline (the model and kg's
-extraction components), nothing done with the Docs; (b) `kg build` with one process; (1) the
-same held to one core with taskset; (c) two worker processes; (d) a Dask LocalCluster of two
-workers. Every configuration runs as its own process tree, timed wall-clock from start to
-exit (model loading included) while a sampler sums the resident memory of the tree (peak RSS).
-Then the quads of the built store are cut into shards of 32 articles and loaded into fresh
-stores by kg's bulk path (GraphStore.bulk_load) and by `oxigraph load`; and the store,
-replicated to pass 1M triples, answers the queries of queries/ (median latency).
-"""
+Configurations: (s) bare spaCy, the model alone; (2) the same in two processes at once, each on
+half of the articles (how far two cores scale spaCy itself here); (a) kg's pipeline (the model
+and kg's extraction components), nothing done with the Docs; (b) `kg build` with one process;
+(1) the same held to one core with taskset; (c) two worker processes; (d) a Dask LocalCluster
+of two workers. Every configuration runs as its own process tree, timed wall-clock from start
+to exit (model loading included) while a sampler sums the resident memory of the tree (peak
+RSS). Then the quads of the built store are cut into shards of 32 articles and loaded into
+fresh stores by kg's bulk path (GraphStore.bulk_load) and by `oxigraph load`; and the store,
+replicated to pass 1M triples, answers the queries of queries/ (median latency)."""
 
 from __future__ import annotations
 
@@ -44,8 +44,10 @@ PY = sys.executable
 BARE = """
 import json, sys, spacy
 from kg.config import Settings
+part, parts = (int(sys.argv[2]), int(sys.argv[3])) if len(sys.argv) > 3 else (0, 1)
 nlp = spacy.load(Settings().spacy_model)
-texts = (json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8"))
+lines = open(sys.argv[1], encoding="utf-8")
+texts = (json.loads(line)["text"] for n, line in enumerate(lines) if n % parts == part)
 print(sum(len(doc) for doc in nlp.pipe(texts, batch_size=16)))
 """
 PIPE = """
@@ -98,6 +100,16 @@ def configs(corpus_path: Path, work: Path) -> dict[str, list[str]]:
     build = [PY, "-m", "kg", "build", str(corpus_path), "--no-progress", "--store"]
     return {
         "s) bare spaCy nlp.pipe": [PY, "-c", BARE, str(corpus_path)],
+        # The bare model in two processes at once, each on every other article: how far two
+        # cores scale spaCy itself on this machine, the ceiling for (c) against (b).
+        "2) bare spaCy, 2 processes": [
+            "sh",
+            "-c",
+            '"$0" -c "$1" "$2" 0 2 & "$0" -c "$1" "$2" 1 2 & wait',
+            PY,
+            BARE,
+            str(corpus_path),
+        ],
         "a) nlp.pipe": [PY, "-c", PIPE, str(corpus_path)],
         "b) kg build, 1 process": [*build, str(work / "b"), "--processes", "1"],
         # The same build held to one core: what one process does with no spare core to overlap
@@ -122,7 +134,7 @@ def configs(corpus_path: Path, work: Path) -> dict[str, list[str]]:
 
 
 def run_builds(
-    corpus_path: Path, work: Path, runs: int, only: str = "sab1cd"
+    corpus_path: Path, work: Path, runs: int, only: str = "s2ab1cd"
 ) -> tuple[dict[str, list], int]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # noqa: TID251 - the child's environment
     results: dict[str, list] = {}
@@ -172,7 +184,9 @@ def report_builds(results: dict[str, list], articles: int, tokens: int) -> None:
     # Ratios within each run (the machine is shared: a run's configurations ran back to back).
     for run in range(max(len(v) for v in results.values())):
         row = {n[0]: v[run][0] for n, v in results.items() if len(v) > run}
-        pairs = [(x, y) for x, y in ("bs", "ba", "1a", "cb", "c1", "db") if x in row and y in row]
+        pairs = [
+            (x, y) for x, y in ("2s", "bs", "ba", "1a", "cb", "c1", "db") if x in row and y in row
+        ]
         print(f"run {run}: " + ", ".join(f"({x})/({y}) {row[y] / row[x]:.2f}x" for x, y in pairs))
 
 
@@ -288,7 +302,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-build-bench"))
     parser.add_argument("--oxigraph", default=shutil.which("oxigraph"))
     parser.add_argument("--skip-builds", action="store_true")
-    parser.add_argument("--only", default="sab1cd", help="configurations to run, e.g. 'bc'")
+    parser.add_argument("--only", default="s2ab1cd", help="configurations to run, e.g. 'bc'")
     parser.add_argument("--query-child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--queries-only", action="store_true")
     parser.add_argument("--builds-only", action="store_true")

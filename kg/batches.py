@@ -59,10 +59,15 @@ class ArticleGraph:
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    """The graphs of a batch, and the shard holding them when the worker wrote one."""
+    """The graphs of a batch, and the shard holding them when the worker wrote one.
+
+    tail is set by :func:`kg.runners.run_all` on the results that come back once every batch
+    was handed out: the build's last few, which nothing else is left to overlap with.
+    """
 
     graphs: tuple[ArticleGraph, ...]
     shard: Path | None = None
+    tail: bool = False
 
 
 def batches(jobs: Iterable[Job], size: int) -> Iterator[Batch]:

@@ -322,14 +322,16 @@ def _write(
     Fewer, larger ingestions leave RocksDB fewer overlapping files to compact: replaying 9,000
     graphs, its compaction threads used 114 s of CPU with one ingestion per 32 graphs and 60 s
     with one per 320 (docs/benchmarks.md). A build cut short loses the graphs still gathering,
-    which the next build writes.
+    which the next build writes. Once the input has run out (tail results), every result is
+    written as it comes: the gathered graphs go in while the workers extract the last batches,
+    and the build does not end on one large write that nothing overlaps.
     """
     waiting: list[ArticleGraph] = []
     flushed = 0
     for result in results:
         waiting.extend(result.graphs)
         report.extracted += len(result.graphs)
-        if sum(graph.triples for graph in waiting) >= gather:
+        if result.tail or sum(graph.triples for graph in waiting) >= gather:
             _write_graphs(waiting, store, report)
             waiting = []
         if len(report.built) - flushed >= FLUSH_EVERY:

@@ -23,6 +23,7 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -52,7 +53,10 @@ class Runner(Protocol):
 
 
 def run_all(start: Callable[[], Runner], batches: Iterable[Batch]) -> Iterator[BatchResult]:
-    """Results of every batch, with a bounded number in flight; the runner starts lazily."""
+    """Results of every batch, with a bounded number in flight; the runner starts lazily.
+
+    The results that come back after the last batch was submitted are marked ``tail``.
+    """
     runner: Runner | None = None
     in_flight = 0
     done = False
@@ -65,7 +69,7 @@ def run_all(start: Callable[[], Runner], batches: Iterable[Batch]) -> Iterator[B
             runner.submit(batch)
             in_flight += 1
         for _ in range(in_flight):
-            yield runner.result()  # type: ignore[union-attr]
+            yield replace(runner.result(), tail=True)  # type: ignore[union-attr]
         done = True
     finally:
         if runner is not None:

@@ -14,7 +14,7 @@ from kg.batches import Batch
 from kg.build import build
 from kg.config import Settings
 from kg.model import Article
-from kg.runners import InlineRunner
+from kg.runners import InlineRunner, run_all
 from kg.store import GraphStore
 
 ARTICLES = [
@@ -165,6 +165,25 @@ def test_one_process_runner_returns_batches_in_order_and_raises_their_errors(
     with pytest.raises(FileNotFoundError):
         broken.result()
     broken.close(abort=True)
+
+
+def test_run_all_marks_the_results_that_come_after_the_last_batch(
+    settings: Settings, nlp: Language
+) -> None:
+    """Once every batch is submitted, the results still in flight (capacity of them) come
+    back marked tail, in the order they finish; those before are not."""
+    articles = [
+        Article(id=f"t{i}", text=f"Acme Corp hired Ann Lee in {2000 + i}.") for i in range(5)
+    ]
+    jobs = [Batch(n, ((a, f"hash{n}"),)) for n, a in enumerate(articles)]
+    results = list(run_all(lambda: InlineRunner(settings, nlp, None), jobs))
+    assert [r.graphs[0].graph for r in results] == [
+        iri.graph_iri(settings.base_iri, a.id) for a in articles
+    ]
+    tail = InlineRunner.capacity
+    assert [r.tail for r in results] == [False] * (len(jobs) - tail) + [True] * tail
+    few = list(run_all(lambda: InlineRunner(settings, nlp, None), jobs[:1]))
+    assert [r.tail for r in few] == [True]
 
 
 def test_store_compacted_after_building_a_large_part_of_it(
