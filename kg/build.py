@@ -98,7 +98,7 @@ class BuildReport:
     def done(self) -> int:
         """Articles dealt with so far: extracted (built or waiting to be written), unchanged or
         failed."""
-        return max(self.extracted, len(self.built)) + len(self.unchanged) + len(self.failed)
+        return self.extracted + len(self.unchanged) + len(self.failed)
 
 
 Progress = Callable[[BuildReport], None]
@@ -327,13 +327,14 @@ def _write(
     and the build does not end on one large write that nothing overlaps.
     """
     waiting: list[ArticleGraph] = []
-    flushed = 0
+    gathered = flushed = 0
     for result in results:
         waiting.extend(result.graphs)
+        gathered += sum(graph.triples for graph in result.graphs)
         report.extracted += len(result.graphs)
-        if result.tail or sum(graph.triples for graph in waiting) >= gather:
+        if result.tail or gathered >= gather:
             _write_graphs(waiting, store, report)
-            waiting = []
+            waiting, gathered = [], 0
         if len(report.built) - flushed >= FLUSH_EVERY:
             store.flush()
             flushed = len(report.built)
@@ -369,6 +370,7 @@ def _bulk(
                 store.drop_graph(graph.graph)
                 report.triples += graph.triples
                 report.built.append(graph.origin)
+            report.extracted += len(result.graphs)
             if result.shard is not None:
                 written.append(result.shard)
             notify(report)
